@@ -1,0 +1,3 @@
+"""Watchkeeper: self-hosted incident management for IT operations."""
+
+__version__ = "0.1.0"

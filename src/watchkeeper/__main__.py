@@ -1,0 +1,5 @@
+"""Entry point for `python -m watchkeeper`."""
+
+from watchkeeper.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Read-only queries for improvement: MTTA, MTTR, SLA compliance, noise, on-call load."""

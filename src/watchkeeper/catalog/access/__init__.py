@@ -1,0 +1,1 @@
+"""Access: passwords, web sessions, API tokens, login throttling, the request principal."""

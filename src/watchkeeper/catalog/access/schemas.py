@@ -1,0 +1,45 @@
+"""What the API accepts and returns for API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from watchkeeper.catalog.users.roles import Role
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+    role: Role | None = Field(
+        default=None, description="Scope; at most the owner's role (the default)."
+    )
+    expires_in_days: int | None = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Lifetime in days; null for a token that never expires.",
+    )
+    user_id: int | None = Field(
+        default=None, description="Owner; admins may create tokens for others. Default: you."
+    )
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    name: str
+    prefix: str = Field(description="The token's first characters, to recognise it.")
+    role: Role
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The secret; shown only in this response.")

@@ -1,0 +1,224 @@
+"""Logins, web sessions and API tokens. Callers own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from watchkeeper.catalog.access import errors
+from watchkeeper.catalog.access.models import ApiToken, WebSession
+from watchkeeper.catalog.access.passwords import verify_password
+from watchkeeper.catalog.access.principal import Principal
+from watchkeeper.catalog.users.models import User
+from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.secrets import (
+    display_prefix,
+    hash_token,
+    looks_valid,
+    new_token,
+    random_urlsafe,
+)
+
+API_TOKEN_KIND = "api"
+# Writing last-seen times on every request would turn reads into writes; once a minute will do.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    max_age: timedelta
+
+    def deadline(self, *, created_at: datetime, last_seen_at: datetime) -> datetime:
+        return min(created_at + self.max_age, last_seen_at + self.idle)
+
+
+def login(
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    now: datetime,
+    policy: SessionPolicy,
+    ip: str = "",
+    user_agent: str = "",
+) -> tuple[WebSession, str]:
+    """Check the password and open a web session; returns it and its cookie secret."""
+    user = session.scalar(select(User).where(User.login == login.strip().lower()))
+    valid = verify_password(password, user.password_hash if user else None)
+    if user is None or not valid or not user.is_active:
+        raise errors.bad_credentials()
+    secret = random_urlsafe(32)
+    web_session = WebSession(
+        token_hash=hash_token(secret),
+        user_id=user.id,
+        csrf_token=random_urlsafe(32),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=policy.deadline(created_at=now, last_seen_at=now),
+        ip=ip[:45],
+        user_agent=user_agent[:300],
+    )
+    session.add(web_session)
+    session.flush()
+    return web_session, secret
+
+
+def resolve_session(
+    session: Session, *, secret: str, now: datetime
+) -> tuple[Principal, bool] | None:
+    """The principal behind a session cookie and whether its last-seen time is stale,
+    or None if the session is unknown or over."""
+    row = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == hash_token(secret), WebSession.expires_at > now)
+    ).first()
+    if row is None:
+        return None
+    web_session, user = row.tuple()
+    if not user.is_active:
+        return None
+    principal = Principal(
+        user_id=user.id,
+        login=user.login,
+        name=user.name,
+        role=Role(user.role),
+        via="session",
+        session_id=web_session.id,
+        csrf_token=web_session.csrf_token,
+        must_change_password=user.must_change_password,
+        time_zone=user.time_zone,
+    )
+    return principal, now - web_session.last_seen_at >= TOUCH_EVERY
+
+
+def touch_session(
+    session: Session, *, session_id: int, now: datetime, policy: SessionPolicy
+) -> None:
+    web_session = session.get(WebSession, session_id)
+    if web_session is None:
+        return
+    web_session.last_seen_at = now
+    web_session.expires_at = policy.deadline(created_at=web_session.created_at, last_seen_at=now)
+
+
+def logout(session: Session, *, secret: str) -> None:
+    """End the session for good: the row is deleted, the cookie becomes worthless."""
+    session.execute(delete(WebSession).where(WebSession.token_hash == hash_token(secret)))
+
+
+def end_other_sessions(session: Session, *, user_id: int, keep_session_id: int | None) -> int:
+    """After a password change, log the user out everywhere else."""
+    stmt = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep_session_id is not None:
+        stmt = stmt.where(WebSession.id != keep_session_id)
+    result = session.execute(stmt)
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def delete_expired_sessions(session: Session, *, now: datetime, limit: int) -> int:
+    """Delete up to `limit` sessions that are over; returns how many."""
+    expired = select(WebSession.id).where(WebSession.expires_at <= now).limit(limit)
+    result = session.execute(delete(WebSession).where(WebSession.id.in_(expired)))
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def create_token(
+    session: Session,
+    *,
+    owner: User,
+    name: str,
+    role: Role | None,
+    expires_in_days: int | None,
+    now: datetime,
+    ceiling: Role | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue an API token for `owner`; returns it and the secret (shown once).
+
+    The scope is at most the owner's role and at most `ceiling` (the creator's effective
+    role), so a read-only token cannot mint an admin one.
+    """
+    owner_role = Role(owner.role)
+    limit = Role.lowest(owner_role, ceiling) if ceiling else owner_role
+    scope = role or limit
+    if not limit.allows(scope):
+        raise errors.token_above_owner()
+    secret = new_token(API_TOKEN_KIND)
+    token = ApiToken(
+        user_id=owner.id,
+        name=name,
+        prefix=display_prefix(secret),
+        token_hash=hash_token(secret),
+        role=scope.value,
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        last_used_at=None,
+        revoked_at=None,
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def resolve_token(session: Session, *, secret: str, now: datetime) -> tuple[Principal, bool] | None:
+    """The principal behind a bearer token and whether its last-used time is stale,
+    or None if the token is unknown, expired or revoked."""
+    if not looks_valid(secret, API_TOKEN_KIND):
+        return None
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    token, user = row.tuple()
+    if (token.expires_at is not None and token.expires_at <= now) or not user.is_active:
+        return None
+    principal = Principal(
+        user_id=user.id,
+        login=user.login,
+        name=user.name,
+        role=Role.lowest(Role(token.role), Role(user.role)),
+        via="token",
+        token_id=token.id,
+        time_zone=user.time_zone,
+    )
+    stale = token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY
+    return principal, stale
+
+
+def touch_token(session: Session, *, token_id: int, now: datetime) -> None:
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+def list_tokens(session: Session, *, user_id: int | None) -> Sequence[ApiToken]:
+    """Tokens of one user (or of everyone, for admins), newest first."""
+    stmt = select(ApiToken).order_by(ApiToken.id.desc())
+    if user_id is not None:
+        stmt = stmt.where(ApiToken.user_id == user_id)
+    return session.scalars(stmt).all()
+
+
+def get_token(session: Session, *, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise errors.token_not_found(token_id)
+    return token
+
+
+def revoke_token(session: Session, *, token_id: int, now: datetime) -> ApiToken:
+    """Revoke a token; revoking twice keeps the first revocation time."""
+    token = get_token(session, token_id=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = now
+        session.flush()
+    return token

@@ -1,0 +1,1 @@
+"""Teams: groups of users that own services, schedules and escalation policies."""

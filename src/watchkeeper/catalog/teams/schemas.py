@@ -1,0 +1,51 @@
+"""What the API accepts and returns for teams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+
+TeamName = Annotated[str, Field(min_length=1, max_length=100)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Description = Annotated[str, Field(max_length=10_000)]
+
+
+class TeamCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: TeamName
+    slug: Slug | None = Field(
+        default=None, description="URL name; derived from the name if absent."
+    )
+    description: Description = ""
+    member_ids: list[int] = Field(default_factory=list)
+
+
+class TeamUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: TeamName | None = None
+    slug: Slug | None = None
+    description: Description | None = None
+
+
+class MemberAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: int
+
+
+class TeamOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    slug: str
+    description: str
+    member_ids: list[int] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,1 @@
+"""Users: people with a role, a password and (later) contact methods."""

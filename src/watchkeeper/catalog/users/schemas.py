@@ -1,0 +1,95 @@
+"""What the API accepts and returns for users."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from watchkeeper.catalog.users.roles import Role
+
+LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _check_email(value: str | None) -> str | None:
+    if value is not None and not _EMAIL.match(value):
+        raise ValueError("not an email address")
+    return value
+
+
+def _check_zone(value: str) -> str:
+    if value not in zoneinfo.available_timezones():
+        raise ValueError("unknown time zone; use an IANA name such as Europe/Paris")
+    return value
+
+
+Login = Annotated[str, BeforeValidator(_lower), Field(pattern=LOGIN_PATTERN)]
+Email = Annotated[str | None, BeforeValidator(_lower), AfterValidator(_check_email)]
+TimeZone = Annotated[str, AfterValidator(_check_zone)]
+Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
+DisplayName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    login: Login = Field(description="Lower-case letters, digits, `.`, `_`, `-`; 2-64 chars.")
+    name: DisplayName
+    email: Email = None
+    role: Role = Role.RESPONDER
+    password: Password | None = Field(
+        default=None,
+        description="Initial password. Omit it to get a one-time password in the response; "
+        "the user must change it at first login.",
+    )
+    time_zone: TimeZone = "UTC"
+    team_ids: list[int] = Field(default_factory=list)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: DisplayName | None = None
+    email: Email = None
+    role: Role | None = None
+    is_active: bool | None = None
+    time_zone: TimeZone | None = None
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=MAX_PASSWORD)
+    new_password: Password
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    login: str
+    name: str
+    email: str | None
+    role: Role
+    is_active: bool
+    must_change_password: bool
+    time_zone: str
+    team_ids: list[int] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserCreated(UserOut):
+    initial_password: str | None = Field(
+        default=None, description="Present only when the server chose the password; shown once."
+    )

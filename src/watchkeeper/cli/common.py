@@ -1,0 +1,79 @@
+"""What every command shares: settings, the database, clean error messages."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+
+from watchkeeper.core.clock import SystemClock
+from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.db import migrate
+from watchkeeper.db.session import Database
+from watchkeeper.settings import Settings
+from watchkeeper.wiring import open_database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console()
+err = Console(stderr=True)
+clock = SystemClock()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"WATCHKEEPER_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        fail(f"bad configuration: {problems}")
+
+
+def friendly(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn user mistakes and an unreachable database into one readable line, exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except WatchkeeperError as exc:
+            details = "".join(f"\n  {e.location}: {e.message}" for e in exc.errors)
+            fail(f"{exc.detail}{details}")
+        except ValidationError as exc:
+            fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        except OperationalError as exc:
+            fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]}")
+
+    return wrapper
+
+
+def ready_database() -> Database:
+    """The configured database, refusing to act on one that is not migrated to head."""
+    settings = load_settings()
+    database = open_database(settings)
+    current, head = migrate.current(database), migrate.head()
+    if current != head:
+        where = settings.resolved_database_url
+        fail(
+            f"the database at {where} is not initialised or not up to date "
+            f"(at {current or 'nothing'}, code needs {head}); run `watchkeeper db upgrade`"
+        )
+    return database
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")

@@ -1,0 +1,42 @@
+"""The `watchkeeper` command: one entry point, one sub-command module per concern."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from watchkeeper import __version__
+from watchkeeper.cli import db, serve, tokens, users
+
+app = typer.Typer(
+    name="watchkeeper",
+    help="Watchkeeper: self-hosted incident management.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("serve")(serve.serve)
+app.command("engine")(serve.engine)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="user")
+app.add_typer(tokens.app, name="token")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"watchkeeper {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version")
+    ] = False,
+) -> None:
+    """Settings come from WATCHKEEPER_* variables (docs/configuration.md)."""
+
+
+def main() -> None:
+    app()

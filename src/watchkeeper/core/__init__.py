@@ -1,0 +1,1 @@
+"""Pure building blocks (stdlib and pydantic only): clock, errors, secrets, pagination."""

@@ -1,0 +1,1 @@
+"""Persistence plumbing: base model, UTC datetimes, connections, units of work, migrations."""

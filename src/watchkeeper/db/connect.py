@@ -1,0 +1,77 @@
+"""Open the database: one code path for SQLite (embedded) and PostgreSQL (psycopg 3).
+
+SQLite is set up deliberately on every connection:
+- WAL journal, so readers never block the writer and the writer never blocks readers;
+- foreign keys on (SQLite leaves them off by default);
+- a busy timeout, so concurrent writers queue instead of failing at once;
+- `synchronous` from settings: FULL by default, so a commit is on disk before we answer.
+- Transactions are begun by us, `BEGIN IMMEDIATE` for writes, so a transaction that reads
+  then writes cannot fail half-way with SQLITE_BUSY on lock upgrade.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+BEGIN_MODE_OPTION = "watchkeeper_sqlite_begin"
+
+
+def normalize_url(url: str) -> str:
+    """Accept `postgres://` and `postgresql://` and pin them to the psycopg 3 driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_db_engine(
+    url: str,
+    *,
+    sqlite_synchronous: str = "FULL",
+    pool_size: int = 10,
+    connect_args: dict[str, Any] | None = None,
+) -> Engine:
+    url = normalize_url(url)
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, sqlite_synchronous, connect_args or {})
+    if backend == "postgresql":
+        return create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            connect_args=connect_args or {},
+        )
+    raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+
+
+def _sqlite_engine(url: str, synchronous: str, connect_args: dict[str, Any]) -> Engine:
+    if synchronous not in ("NORMAL", "FULL", "EXTRA"):
+        raise ValueError(f"bad sqlite synchronous mode {synchronous!r}")
+    args = {"check_same_thread": False, **connect_args}
+    engine = create_engine(url, connect_args=args, pool_size=8, max_overflow=32)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level; the "begin" hook below opens transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA synchronous={synchronous}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(BEGIN_MODE_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

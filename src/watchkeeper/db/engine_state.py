@@ -1,0 +1,122 @@
+"""Rows that coordinate engine processes: per-module leases and runner heartbeats.
+
+SQLite allows one writer, so one engine at a time holds each module's lease:
+`UPDATE ... WHERE module=? AND (expires_at < now OR holder = me)`. On PostgreSQL many
+engines run every module and share rows with `FOR UPDATE SKIP LOCKED`, so the lease row
+only records the newest module version. On both, a binary whose module version is older
+than the recorded one stops running that module: after an upgrade, old code cannot act.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, delete, func, or_, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from watchkeeper.db.base import Base
+from watchkeeper.db.upsert import insert_for
+
+
+class EngineLease(Base):
+    __tablename__ = "engine_leases"
+
+    module: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int]
+    holder: Mapped[str | None] = mapped_column(String(200))
+    expires_at: Mapped[datetime | None]
+
+
+class EngineHeartbeat(Base):
+    __tablename__ = "engine_heartbeats"
+
+    runner_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LeaseOutcome(enum.Enum):
+    HELD = "held"
+    BUSY = "busy"  # another engine holds it (SQLite)
+    SUPERSEDED = "superseded"  # a newer version of the module is running somewhere
+
+
+def acquire_lease(
+    session: Session,
+    *,
+    module: str,
+    version: int,
+    holder: str,
+    now: datetime,
+    ttl: timedelta,
+    exclusive: bool,
+) -> LeaseOutcome:
+    """Take or renew the lease of `module` in the caller's transaction."""
+    session.execute(
+        insert_for(session, EngineLease)
+        .values(module=module, version=version, holder=None, expires_at=None)
+        .on_conflict_do_nothing(index_elements=["module"])
+    )
+    if not exclusive:
+        return _check_version(session, module=module, version=version)
+    result = session.execute(
+        update(EngineLease)
+        .where(
+            EngineLease.module == module,
+            EngineLease.version <= version,
+            or_(
+                EngineLease.holder.is_(None),
+                EngineLease.holder == holder,
+                EngineLease.expires_at < now,
+            ),
+        )
+        .values(holder=holder, expires_at=now + ttl, version=version)
+    )
+    assert isinstance(result, CursorResult)
+    if result.rowcount == 1:
+        return LeaseOutcome.HELD
+    stored = session.scalar(select(EngineLease.version).where(EngineLease.module == module))
+    return LeaseOutcome.SUPERSEDED if (stored or 0) > version else LeaseOutcome.BUSY
+
+
+def _check_version(session: Session, *, module: str, version: int) -> LeaseOutcome:
+    stored = session.scalar(select(EngineLease.version).where(EngineLease.module == module))
+    if stored is not None and stored > version:
+        return LeaseOutcome.SUPERSEDED
+    if stored is not None and stored < version:
+        session.execute(
+            update(EngineLease)
+            .where(EngineLease.module == module, EngineLease.version < version)
+            .values(version=version)
+        )
+    return LeaseOutcome.HELD
+
+
+def release_leases(session: Session, *, holder: str) -> None:
+    """Give up every lease `holder` has, so a successor need not wait for expiry."""
+    session.execute(
+        update(EngineLease).where(EngineLease.holder == holder).values(holder=None, expires_at=None)
+    )
+
+
+def record_heartbeat(
+    session: Session, *, runner_id: str, host: str, pid: int, started_at: datetime, now: datetime
+) -> None:
+    """Upsert this runner's heartbeat and forget runners silent for a day."""
+    session.execute(
+        insert_for(session, EngineHeartbeat)
+        .values(runner_id=runner_id, host=host, pid=pid, started_at=started_at, beat_at=now)
+        .on_conflict_do_update(index_elements=["runner_id"], set_={"beat_at": now})
+    )
+    session.execute(
+        delete(EngineHeartbeat).where(EngineHeartbeat.beat_at < now - timedelta(days=1))
+    )
+
+
+def latest_heartbeat(session: Session) -> datetime | None:
+    """When any engine last reported it was ticking."""
+    return session.scalar(select(func.max(EngineHeartbeat.beat_at)))

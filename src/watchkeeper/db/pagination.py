@@ -1,0 +1,43 @@
+"""Keyset pagination of a SELECT by the conventions in `core.pagination`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from watchkeeper.core.pagination import PageRequest, decode_cursor, encode_cursor
+
+M = TypeVar("M")
+
+
+def paginate(
+    session: Session,
+    stmt: Select[M],
+    *,
+    request: PageRequest,
+    sortable: Mapping[str, InstrumentedAttribute[Any]],
+    id_column: InstrumentedAttribute[Any],
+) -> tuple[Sequence[M], str | None]:
+    """Return one page of `stmt`'s rows and the cursor of the next page (None at the end).
+
+    `sortable` maps the public sort names to non-null columns; ties are broken by id.
+    """
+    sort = request.sort
+    column = sortable[sort.field]
+    keys = [id_column] if column is id_column else [column, id_column]
+    if request.cursor:
+        last = decode_cursor(request.cursor, sort)
+        if len(last) != len(keys):
+            last = decode_cursor("", sort)  # raises Invalid with the standard message
+        row_key = tuple_(*keys)
+        stmt = stmt.where(row_key < tuple_(*last) if sort.descending else row_key > tuple_(*last))
+    ordering = [key.desc() if sort.descending else key.asc() for key in keys]
+    rows = session.scalars(stmt.order_by(*ordering).limit(request.limit + 1)).all()
+    if len(rows) <= request.limit:
+        return rows, None
+    page = rows[: request.limit]
+    tail = page[-1]
+    return page, encode_cursor(sort, [getattr(tail, key.key) for key in keys])

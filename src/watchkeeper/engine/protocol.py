@@ -1,0 +1,45 @@
+"""What an engine module is: a named, versioned `run_once(session, now) -> rows handled`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+RunOnce = Callable[[Session, datetime], int]
+
+
+class EngineModule(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def interval(self) -> float:
+        """Seconds between runs when nothing wakes the engine."""
+
+    @property
+    def wakeable(self) -> bool:
+        """Whether an ingest wake-up should run this module at once."""
+
+    def run_once(self, session: Session, now: datetime) -> int:
+        """Do one bounded batch of work in the caller's transaction; return rows handled."""
+
+
+@dataclass(frozen=True)
+class CycleModule:
+    """An engine module made from a domain's `cycle.run_once` function."""
+
+    name: str
+    version: int
+    interval: float
+    run: RunOnce
+    wakeable: bool = True
+
+    def run_once(self, session: Session, now: datetime) -> int:
+        return self.run(session, now)

@@ -1,0 +1,193 @@
+"""The engine runner: calls each due module in its own short transaction.
+
+Scheduling uses the monotonic clock (how long to sleep); the work itself is given `now`
+from the injected clock, so tests can freeze and advance time and call `run_pending()`.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy.orm import Session
+
+from watchkeeper.core.clock import Clock
+from watchkeeper.db.engine_state import (
+    LeaseOutcome,
+    acquire_lease,
+    record_heartbeat,
+    release_leases,
+)
+from watchkeeper.db.session import Database
+from watchkeeper.engine.metrics import EngineMetrics
+from watchkeeper.engine.protocol import EngineModule
+
+log = structlog.get_logger(__name__)
+
+LEASE_TTL = timedelta(seconds=30)
+HEARTBEAT_EVERY = 2.0
+# A module that handled rows runs again at once, but not forever within one pass.
+MAX_DRAIN_ROUNDS = 100
+
+
+@dataclass
+class _Slot:
+    module: EngineModule
+    next_due: float = 0.0
+    superseded: bool = False
+    last_error: str | None = None
+
+
+@dataclass
+class Runner:
+    database: Database
+    modules: Sequence[EngineModule]
+    clock: Clock
+    metrics: EngineMetrics
+    poll_interval: float = 1.0
+    holder: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    )
+
+    def __post_init__(self) -> None:
+        self._slots = [_Slot(module) for module in self.modules]
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started_at = self.clock.now()
+        self._last_beat = 0.0
+        self._exclusive = self.database.is_sqlite
+
+    # -- control -----------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Ask for wakeable modules to run now (called after ingest commits)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="watchkeeper-engine", daemon=True)
+        self._thread.start()
+        log.info("engine started", holder=self.holder, modules=[m.name for m in self.modules])
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the current run, give up leases so a successor starts at once."""
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+        self._thread = None
+        try:
+            self.database.run(lambda s: release_leases(s, holder=self.holder))
+        except Exception:
+            log.warning("could not release engine leases", holder=self.holder, exc_info=True)
+        log.info("engine stopped", holder=self.holder)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- work --------------------------------------------------------------------------
+
+    def run_pending(self, *, only_due: bool = False) -> dict[str, int]:
+        """Run modules (all, or only those due) until each reports no more work."""
+        handled: dict[str, int] = {}
+        now_mono = time.monotonic()
+        for slot in self._slots:
+            if slot.superseded or (only_due and slot.next_due > now_mono):
+                continue
+            handled[slot.module.name] = self._drain(slot)
+            slot.next_due = time.monotonic() + slot.module.interval
+        return handled
+
+    def heartbeat(self) -> None:
+        now = self.clock.now()
+        self.database.run(
+            lambda s: record_heartbeat(
+                s,
+                runner_id=self.holder,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                started_at=self._started_at,
+                now=now,
+            )
+        )
+        self.metrics.heartbeat.set(now.timestamp())
+        self._last_beat = time.monotonic()
+
+    def _drain(self, slot: _Slot) -> int:
+        total = 0
+        for _ in range(MAX_DRAIN_ROUNDS):
+            rows = self._run_one(slot)
+            total += rows
+            if rows == 0 or slot.superseded or self._stop.is_set():
+                break
+        return total
+
+    def _run_one(self, slot: _Slot) -> int:
+        module = slot.module
+        started = time.perf_counter()
+        try:
+            rows = self.database.run(lambda session: self._step(session, slot))
+        except Exception as exc:
+            self.metrics.failures.labels(module.name).inc()
+            slot.last_error = repr(exc)
+            log.exception("engine module failed", module=module.name)
+            return 0
+        self.metrics.run_seconds.labels(module.name).observe(time.perf_counter() - started)
+        self.metrics.rows.labels(module.name).inc(rows)
+        self.metrics.last_success.labels(module.name).set(time.time())
+        slot.last_error = None
+        return rows
+
+    def _step(self, session: Session, slot: _Slot) -> int:
+        module = slot.module
+        now: datetime = self.clock.now()
+        outcome = acquire_lease(
+            session,
+            module=module.name,
+            version=module.version,
+            holder=self.holder,
+            now=now,
+            ttl=LEASE_TTL,
+            exclusive=self._exclusive,
+        )
+        if outcome is LeaseOutcome.SUPERSEDED:
+            slot.superseded = True
+            log.warning("newer module version runs elsewhere; stopping it here", module=module.name)
+            return 0
+        if outcome is LeaseOutcome.BUSY:
+            return 0
+        return module.run_once(session, now)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            woken = self._wake.is_set()
+            self._wake.clear()
+            if woken:
+                for slot in self._slots:
+                    if slot.module.wakeable:
+                        slot.next_due = 0.0
+            try:
+                self.run_pending(only_due=True)
+                if time.monotonic() - self._last_beat >= HEARTBEAT_EVERY:
+                    self.heartbeat()
+            except Exception:
+                log.exception("engine pass failed")
+            self._wake.wait(self._sleep_for())
+
+    def _sleep_for(self) -> float:
+        now_mono = time.monotonic()
+        due = [slot.next_due - now_mono for slot in self._slots if not slot.superseded]
+        beat = self._last_beat + HEARTBEAT_EVERY - now_mono
+        return max(0.0, min([self.poll_interval, beat, *due]))

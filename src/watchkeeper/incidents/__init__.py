@@ -1,0 +1,1 @@
+"""Incidents: the central record, its state machine, priority, SLA clocks and timeline."""

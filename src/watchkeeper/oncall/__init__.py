@@ -1,0 +1,1 @@
+"""On call: schedules (layers, rotations, overrides, iCal) and escalation policies."""

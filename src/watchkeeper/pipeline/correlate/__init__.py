@@ -1,0 +1,1 @@
+"""Pipeline stage 2: events become deduplicated alerts, alerts become incidents."""

@@ -1,0 +1,1 @@
+"""Pipeline stage 1: accept events from monitoring tools, commit them, answer 202."""

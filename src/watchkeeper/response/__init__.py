@@ -1,0 +1,1 @@
+"""Response practices: knowledge base, status page, postmortems, tasks, automation, stakeholders."""

@@ -1,0 +1,13 @@
+"""Every table of the application, in one metadata (for Alembic and schema tests)."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from watchkeeper.catalog.access import models as _access  # noqa: F401
+from watchkeeper.catalog.teams import models as _teams  # noqa: F401
+from watchkeeper.catalog.users import models as _users  # noqa: F401
+from watchkeeper.db import engine_state as _engine_state  # noqa: F401
+from watchkeeper.db.base import Base
+
+metadata: MetaData = Base.metadata

@@ -1,0 +1,112 @@
+"""The one settings object; the only module that reads the environment.
+
+Every field is documented in docs/configuration.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogFormat = Literal["console", "json"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+SqliteSynchronous = Literal["NORMAL", "FULL", "EXTRA"]
+
+
+class Settings(BaseSettings):
+    """Configuration from `WATCHKEEPER_*` environment variables (and `.env` if present)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WATCHKEEPER_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Directory for the embedded database, the generated secret key and uploads.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. Default: SQLite file `watchkeeper.db` in the data dir. "
+        "PostgreSQL: `postgresql+psycopg://user:pass@host:5432/db`.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(default=8080, ge=0, le=65535, description="Port the web server listens on.")
+    base_url: str | None = Field(
+        default=None,
+        description="Public URL of this server, used in links sent out (notifications, "
+        "integration URLs). Default: `http://<host>:<port>`.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs links and cookies. Default: generated on first start and "
+        "kept in `<data_dir>/secret_key`. Set it explicitly when several processes serve.",
+    )
+    log_level: LogLevel = Field(default="INFO", description="Minimum level of log records.")
+    log_format: LogFormat = Field(
+        default="console", description="`console` for people, `json` for log shippers."
+    )
+    sqlite_synchronous: SqliteSynchronous = Field(
+        default="FULL",
+        description="SQLite `synchronous` pragma. FULL (default) fsyncs the WAL at every "
+        "commit, so an accepted event survives power loss; NORMAL survives a process "
+        "crash but may lose the last commits on power loss.",
+    )
+    db_pool_size: int = Field(
+        default=10, ge=1, description="Connections kept open per process (PostgreSQL)."
+    )
+    engine_interval: float = Field(
+        default=1.0,
+        gt=0,
+        description="Seconds between engine polls; ingest also wakes the engine at once.",
+    )
+    run_engine: bool = Field(
+        default=True,
+        description="Run the engine inside `watchkeeper serve`. Turn off when separate "
+        "`watchkeeper engine` processes do the work (`serve --no-engine` does this).",
+    )
+    session_idle_hours: int = Field(
+        default=72, ge=1, description="A web session ends after this many hours without use."
+    )
+    session_max_days: int = Field(
+        default=30, ge=1, description="A web session ends this many days after login, used or not."
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send cookies only over HTTPS. Default: on when `base_url` is https.",
+    )
+    login_rate_limit: str = Field(
+        default="10 per 15 minutes",
+        description="Failed logins allowed per account (and 5x that per client address) "
+        "before login is refused with 429, in `limits` notation.",
+    )
+    rate_limit_storage_uri: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live (`limits` storage URI, e.g. "
+        "`redis://host:6379`); per process by default.",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir.resolve() / 'watchkeeper.db'}"
+
+    @property
+    def resolved_base_url(self) -> str:
+        if self.base_url:
+            return self.base_url
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def resolved_cookie_secure(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.resolved_base_url.startswith("https://")

@@ -1,0 +1,58 @@
+"""`/api/v1/tokens`: create (shown once), list and revoke API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from watchkeeper.catalog.access import service as access
+from watchkeeper.catalog.access.schemas import TokenCreate, TokenCreated, TokenOut
+from watchkeeper.catalog.users import service as users
+from watchkeeper.catalog.users.roles import Role
+from watchkeeper.web.deps import ApiSelfWriter, ApiViewer, DbSession, Now
+
+router = APIRouter(prefix="/tokens", tags=["tokens"])
+
+
+@router.get("", summary="List API tokens")
+def list_tokens(
+    principal: ApiViewer,
+    session: DbSession,
+    user_id: Annotated[
+        int | None, Query(description="Admins: another user's tokens. Default: yours.")
+    ] = None,
+    all_users: Annotated[bool, Query(description="Admins: everyone's tokens.")] = False,
+) -> list[TokenOut]:
+    owner = user_id or principal.user_id
+    if all_users or owner != principal.user_id:
+        principal.require(Role.ADMIN)
+    rows = access.list_tokens(session, user_id=None if all_users else owner)
+    return [TokenOut.model_validate(row) for row in rows]
+
+
+@router.post("", status_code=201, summary="Create an API token (the secret is shown once)")
+def create_token(
+    principal: ApiSelfWriter, session: DbSession, now: Now, body: TokenCreate, response: Response
+) -> TokenCreated:
+    owner_id = body.user_id or principal.user_id
+    principal.require_self_or(owner_id, Role.ADMIN)
+    owner = users.get(session, user_id=owner_id)
+    token, secret = access.create_token(
+        session,
+        owner=owner,
+        name=body.name,
+        role=body.role,
+        expires_in_days=body.expires_in_days,
+        now=now,
+        ceiling=principal.role,
+    )
+    response.headers["Location"] = f"/api/v1/tokens/{token.id}"
+    return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)
+
+
+@router.delete("/{token_id}", status_code=204, summary="Revoke an API token")
+def revoke_token(principal: ApiSelfWriter, session: DbSession, now: Now, token_id: int) -> None:
+    token = access.get_token(session, token_id=token_id)
+    principal.require_self_or(token.user_id, Role.ADMIN)
+    access.revoke_token(session, token_id=token_id, now=now)

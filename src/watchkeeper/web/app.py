@@ -1,0 +1,53 @@
+"""The app factory: routes, error mapping, static files and lifecycle hooks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.staticfiles import StaticFiles
+
+from watchkeeper import __version__
+from watchkeeper.web import problems, system
+from watchkeeper.web.api.v1 import router as api_v1
+from watchkeeper.web.context import WebContext
+from watchkeeper.web.middleware import HttpMetrics, ObservabilityMiddleware
+from watchkeeper.web.ui.routes import router as ui_router
+from watchkeeper.web.ui.templating import STATIC_DIR
+
+API_DESCRIPTION = (
+    "Watchkeeper's REST API. Authenticate with `Authorization: Bearer <token>` "
+    "(create tokens on your account page or with `watchkeeper token create`). "
+    "Errors are RFC 9457 problem details. Conventions: docs/api.md."
+)
+
+
+def create_app(ctx: WebContext) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        for hook in ctx.on_startup:
+            await run_in_threadpool(hook)
+        try:
+            yield
+        finally:
+            for hook in ctx.on_shutdown:
+                await run_in_threadpool(hook)
+
+    app = FastAPI(
+        title="Watchkeeper",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    problems.install(app)
+    app.include_router(system.router)
+    app.include_router(api_v1)
+    app.include_router(ui_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(ObservabilityMiddleware, metrics=HttpMetrics(ctx.registry))
+    return app

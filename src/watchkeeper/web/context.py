@@ -1,0 +1,52 @@
+"""Everything a request handler may need, built by the composition root and put on the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from prometheus_client import CollectorRegistry
+from starlette.requests import Request
+
+from watchkeeper.catalog.access.service import SessionPolicy
+from watchkeeper.catalog.access.throttle import LoginThrottle
+from watchkeeper.core.clock import Clock
+from watchkeeper.db.session import Database
+from watchkeeper.settings import Settings
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    database: Database
+    clock: Clock
+    registry: CollectorRegistry
+    throttle: LoginThrottle
+    session_policy: SessionPolicy
+    secret_key: str
+    # Hooks into the engine, given as callables because web never imports the engine.
+    wake_engine: Callable[[], None] = _nothing
+    on_startup: list[Callable[[], None]] = field(default_factory=list)
+    on_shutdown: list[Callable[[], None]] = field(default_factory=list)
+    # Readiness wants an engine heartbeat at most this old.
+    engine_stale_after: timedelta = timedelta(seconds=15)
+
+    @property
+    def session_cookie(self) -> str:
+        # The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only.
+        return "__Host-wk_session" if self.settings.resolved_cookie_secure else "wk_session"
+
+    @property
+    def login_csrf_cookie(self) -> str:
+        return "__Host-wk_csrf" if self.settings.resolved_cookie_secure else "wk_csrf"
+
+
+def context_of(request: Request) -> WebContext:
+    ctx = request.app.state.ctx
+    assert isinstance(ctx, WebContext)
+    return ctx

@@ -1,0 +1,78 @@
+"""Operational routes: liveness, readiness, Prometheus metrics, API docs, problem types."""
+
+from __future__ import annotations
+
+from html import escape
+
+from fastapi import APIRouter
+from fastapi.openapi.docs import get_swagger_ui_html
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from watchkeeper.core.errors import NotFound
+from watchkeeper.db.engine_state import latest_heartbeat
+from watchkeeper.web.context import context_of
+from watchkeeper.web.problems import PROBLEM_TYPES
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up and answering; says nothing about its dependencies."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> Response:
+    """Ready when the database answers and some engine has ticked recently."""
+    ctx = context_of(request)
+    checks: dict[str, str] = {}
+    try:
+        beat = ctx.database.run(latest_heartbeat, write=False)
+        checks["database"] = "ok"
+    except Exception as exc:
+        beat = None
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+    if checks["database"] == "ok":
+        now = ctx.clock.now()
+        if beat is None:
+            checks["engine"] = "no engine has reported yet"
+        elif now - beat > ctx.engine_stale_after:
+            checks["engine"] = f"last heartbeat {int((now - beat).total_seconds())} s ago"
+        else:
+            checks["engine"] = "ok"
+    ready = all(value == "ok" for value in checks.values())
+    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    payload = generate_latest(context_of(request).registry)
+    return Response(payload, media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/docs")
+def swagger_ui() -> HTMLResponse:
+    """Swagger UI from our own static files, so the docs work offline."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Watchkeeper API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/static/favicon.svg",
+    )
+
+
+@router.get("/problems/{slug}")
+def problem_type(slug: str) -> HTMLResponse:
+    """Human-readable explanation of a problem `type` URI."""
+    text = PROBLEM_TYPES.get(slug)
+    if text is None:
+        raise NotFound(f"no problem type {slug!r}")
+    html = (
+        f"<!doctype html><title>{escape(slug)}</title><h1>{escape(slug)}</h1><p>{escape(text)}</p>"
+    )
+    return HTMLResponse(html)

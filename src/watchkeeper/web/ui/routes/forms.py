@@ -1,0 +1,73 @@
+"""Form handling for the UI: validate posts with pydantic, run the change, collect errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.web.context import context_of
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome(Generic[T]):
+    """The result of a form post: a value, or the sentences to show above the form."""
+
+    value: T | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_form(model: type[M], form: FormData, *, lists: tuple[str, ...] = ()) -> M:
+    """Validate a form against `model`; empty fields count as absent."""
+    data: dict[str, object] = {}
+    for key in model.model_fields:
+        if key in lists:
+            data[key] = [value for value in form.getlist(key) if value != ""]
+        elif (value := form.get(key)) not in (None, ""):
+            data[key] = value
+    return model.model_validate(data)
+
+
+def validation_messages(exc: ValidationError) -> list[str]:
+    out = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]) or "form"
+        out.append(f"{name.replace('_', ' ')}: {error['msg']}")
+    return out
+
+
+def attempt(request: Request, work: Callable[[Session], T]) -> Outcome[T]:
+    """Run `work` in its own transaction; a domain error becomes a message, not a crash."""
+    try:
+        return Outcome(value=context_of(request).database.run(work))
+    except WatchkeeperError as exc:
+        return Outcome(errors=[exc.detail, *(e.message for e in exc.errors)])
+
+
+def submit(
+    request: Request,
+    model: type[M],
+    form: FormData,
+    action: Callable[[Session, M], T],
+    *,
+    lists: tuple[str, ...] = (),
+) -> Outcome[T]:
+    """Validate the form as `model`, then run `action` with it in a transaction."""
+    try:
+        data = parse_form(model, form, lists=lists)
+    except ValidationError as exc:
+        return Outcome(errors=validation_messages(exc))
+    return attempt(request, lambda session: action(session, data))

@@ -1,0 +1,187 @@
+"""Composition root: the only place that builds concrete things and hands them down."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from watchkeeper.catalog.access.service import SessionPolicy
+from watchkeeper.catalog.access.throttle import LoginThrottle
+from watchkeeper.catalog.users import service as users
+from watchkeeper.core.clock import Clock, SystemClock
+from watchkeeper.db import migrate
+from watchkeeper.db.session import Database
+from watchkeeper.engine.metrics import EngineMetrics
+from watchkeeper.engine.modules import ALL as ENGINE_MODULES
+from watchkeeper.engine.runner import Runner
+from watchkeeper.settings import Settings
+from watchkeeper.web.app import create_app
+from watchkeeper.web.context import WebContext
+
+SECRET_KEY_FILE = "secret_key"
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Installation:
+    """What `prepare` found or made: where the data is and the first admin's password."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+    first_admin_password: str | None = None
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    @property
+    def database_location(self) -> str:
+        url = self.settings.resolved_database_url
+        if url.startswith("sqlite:///"):
+            return url.removeprefix("sqlite:///")
+        return self.database.engine.url.render_as_string(hide_password=True)
+
+
+def configure_logging(settings: Settings) -> None:
+    """structlog for our records, and the stdlib records (uvicorn, alembic) through it."""
+    processors: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.StackInfoRenderer(),
+    ]
+    renderer: structlog.types.Processor = (
+        structlog.processors.JSONRenderer()
+        if settings.log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    if settings.log_format == "json":
+        processors.append(structlog.processors.format_exc_info)
+    structlog.configure(
+        processors=[*processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelName(settings.log_level)
+        ),
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=processors,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    # Alembic narrates every step at INFO; `prepare` logs the one line that matters.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # One line per request is noise at INFO; it shows with WATCHKEEPER_LOG_LEVEL=DEBUG.
+    access_level = logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
+    logging.getLogger("uvicorn.access").setLevel(access_level)
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured secret key, or the one kept in the data dir (made on first use)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path = settings.data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        _write_private(path, os.urandom(32).hex())
+    return path.read_text().strip()
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process made it first; use theirs
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text + "\n")
+
+
+def open_database(settings: Settings) -> Database:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Database.from_url(
+        settings.resolved_database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        pool_size=settings.db_pool_size,
+    )
+
+
+def prepare(settings: Settings, *, clock: Clock | None = None) -> Installation:
+    """Open the database, migrate it to head and make the first admin on an empty install."""
+    clock = clock or SystemClock()
+    database = open_database(settings)
+    before = migrate.current(database)
+    migrate.upgrade(database)
+    after = migrate.current(database)
+    if before != after:
+        log.info("database migrated", before=before or "empty", after=after)
+    password = database.run(lambda s: users.ensure_first_admin(s, now=clock.now()))
+    secret_key(settings)
+    return Installation(
+        settings=settings, database=database, clock=clock, first_admin_password=password
+    )
+
+
+def build_runner(installation: Installation) -> Runner:
+    return Runner(
+        database=installation.database,
+        modules=ENGINE_MODULES,
+        clock=installation.clock,
+        metrics=EngineMetrics(installation.registry),
+        poll_interval=installation.settings.engine_interval,
+    )
+
+
+def build_app(installation: Installation, *, with_engine: bool | None = None) -> FastAPI:
+    """The web app, with the engine started and stopped by its lifespan when asked."""
+    settings = installation.settings
+    if with_engine is None:
+        with_engine = settings.run_engine
+    ctx = WebContext(
+        settings=settings,
+        database=installation.database,
+        clock=installation.clock,
+        registry=installation.registry,
+        throttle=LoginThrottle(settings.login_rate_limit, settings.rate_limit_storage_uri),
+        session_policy=SessionPolicy(
+            idle=timedelta(hours=settings.session_idle_hours),
+            max_age=timedelta(days=settings.session_max_days),
+        ),
+        secret_key=secret_key(settings),
+        engine_stale_after=timedelta(seconds=max(15.0, settings.engine_interval * 5)),
+    )
+    if with_engine:
+        runner = build_runner(installation)
+        ctx.wake_engine = runner.wake
+        ctx.on_startup.append(runner.start)
+        ctx.on_shutdown.append(runner.stop)
+    ctx.on_shutdown.append(installation.database.dispose)
+    return create_app(ctx)
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for `uvicorn --factory` and multi-worker serving: settings from the env.
+
+    With `run_engine` on, every worker runs the engine; leases (SQLite) and SKIP LOCKED
+    claiming (PostgreSQL) keep them from doing the same work twice.
+    """
+    settings = Settings()
+    configure_logging(settings)
+    return build_app(prepare(settings))
