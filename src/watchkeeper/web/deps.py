@@ -1,7 +1,5 @@
 """Request dependencies: the unit of work, the clock, who is asking, CSRF, paging."""
 
-from __future__ import annotations
-
 import hmac
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime

@@ -61,7 +61,17 @@ class ObservabilityMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = _route_template(scope)
             self.metrics.requests.labels(scope["method"], template, str(status)).inc()
             self.metrics.seconds.labels(template).observe(time.perf_counter() - started)
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched route's full path template (`/api/v1/users/{user_id}`), never the raw path.
+
+    FastAPI resolves included routers lazily and records the full template in its own
+    scope entry; `scope["route"]` alone holds the path relative to the innermost router.
+    """
+    effective = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
+    return str(template) if template else "unmatched"

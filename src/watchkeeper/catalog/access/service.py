@@ -81,7 +81,7 @@ def resolve_session(
     ).first()
     if row is None:
         return None
-    web_session, user = row.tuple()
+    web_session, user = row
     if not user.is_active:
         return None
     principal = Principal(
@@ -180,7 +180,7 @@ def resolve_token(session: Session, *, secret: str, now: datetime) -> tuple[Prin
     ).first()
     if row is None:
         return None
-    token, user = row.tuple()
+    token, user = row
     if (token.expires_at is not None and token.expires_at <= now) or not user.is_active:
         return None
     principal = Principal(

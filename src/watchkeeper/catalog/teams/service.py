@@ -69,16 +69,15 @@ def list_(
 
 def update(session: Session, *, team_id: int, data: TeamUpdate, now: datetime) -> Team:
     team = get(session, team_id=team_id)
-    for field, value in data.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(team, field, value)
-    team.updated_at = now
-    slug = team.slug
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     try:
+        # The savepoint opens before the change, so a unique violation undoes only it.
         with session.begin_nested():
-            session.flush()
+            for field, value in changes.items():
+                setattr(team, field, value)
+            team.updated_at = now
     except IntegrityError:
-        raise errors.slug_taken(slug) from None
+        raise errors.slug_taken(changes.get("slug", team.slug)) from None
     return team
 
 

@@ -98,12 +98,17 @@ def update(session: Session, *, user_id: int, data: UserUpdate, now: datetime) -
     )
     if loses_admin and user.is_active and _active_admins(session) <= 1:
         raise errors.last_admin()
-    for field, value in changes.items():
-        if value is None and field != "email":
-            continue
-        setattr(user, field, value.value if isinstance(value, Role) else value)
-    user.updated_at = now
-    _flush_unique(session, user)
+    try:
+        # The savepoint opens before the change, so a unique violation undoes only it.
+        with session.begin_nested():
+            for field, value in changes.items():
+                if value is None and field != "email":
+                    continue
+                setattr(user, field, value.value if isinstance(value, Role) else value)
+            user.updated_at = now
+    except IntegrityError:
+        _raise_taken(session, user_id=user_id, login=user.login, email=changes.get("email"))
+        raise
     return user
 
 
@@ -173,16 +178,6 @@ def _insert_unique(session: Session, user: User) -> None:
             session.add(user)
     except IntegrityError:
         _raise_taken(session, user_id=None, login=login, email=email)
-        raise
-
-
-def _flush_unique(session: Session, user: User) -> None:
-    user_id, login, email = user.id, user.login, user.email
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        _raise_taken(session, user_id=user_id, login=login, email=email)
         raise
 
 

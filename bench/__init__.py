@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures beside its baseline, measured in one run."""

@@ -1,0 +1,139 @@
+"""Shared fixtures: a real database (SQLite file and PostgreSQL), a frozen clock, the app.
+
+The `db` fixture runs each test on both databases. Each pytest-xdist worker gets its own
+SQLite file and its own PostgreSQL schema, migrated once; between tests every table is
+emptied, so each test starts from a fresh, fully migrated schema.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from watchkeeper.core.clock import FrozenClock
+from watchkeeper.db import migrate
+from watchkeeper.db.session import Database
+from watchkeeper.schema import metadata
+from watchkeeper.settings import Settings
+from watchkeeper.wiring import Installation, build_app
+
+POSTGRES_URL = os.environ.get(
+    "WATCHKEEPER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+START = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+
+
+def _worker(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
+    pytest.skip(f"PostgreSQL not reachable ({reason}); set WATCHKEEPER_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("sqlite") / "watchkeeper.db"
+    database = Database.from_url(f"sqlite:///{path}")
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    schema = f"wk_test_{_worker(request)}"
+    admin = Database.from_url(POSTGRES_URL, pool_size=1)
+    try:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        _unavailable(str(exc).splitlines()[0])
+    database = Database.from_url(
+        POSTGRES_URL, pool_size=5, connect_args={"options": f"-csearch_path={schema}"}
+    )
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def empty_all_tables(database: Database) -> None:
+    tables = [table.name for table in reversed(metadata.sorted_tables)]
+    with database.transaction() as session:
+        if database.is_sqlite:
+            for name in tables:
+                session.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Database:
+    """A migrated, empty database: the test runs once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_database" if request.param == "sqlite" else "postgres_database"
+    database: Database = request.getfixturevalue(fixture)
+    empty_all_tables(database)
+    return database
+
+
+@pytest.fixture
+def sqlite_db(sqlite_database: Database) -> Database:
+    """The SQLite database only, for behaviour specific to the embedded setup."""
+    empty_all_tables(sqlite_database)
+    return sqlite_database
+
+
+@pytest.fixture
+def postgres_db(postgres_database: Database) -> Database:
+    """The PostgreSQL database only, for behaviour specific to several engines sharing it."""
+    empty_all_tables(postgres_database)
+    return postgres_database
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock that stands still at START until a test advances it."""
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db: Database) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=db.engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key",
+        log_level="WARNING",
+    )
+
+
+@pytest.fixture
+def app(db: Database, settings: Settings, clock: FrozenClock) -> FastAPI:
+    """The web app on the test database and clock; the engine is driven by hand."""
+    installation = Installation(
+        settings=settings, database=db, clock=clock, registry=CollectorRegistry()
+    )
+    return build_app(installation, with_engine=False)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
