@@ -25,7 +25,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=Path("var"),
-        description="Directory for the embedded database, the generated secret key and uploads.",
+        description="Directory for the embedded database and the generated secret key.",
     )
     database_url: str | None = Field(
         default=None,
@@ -41,8 +41,9 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         default=None,
-        description="Key that signs links and cookies. Default: generated on first start and "
-        "kept in `<data_dir>/secret_key`. Set it explicitly when several processes serve.",
+        description="Key that signs links which act without a login (the acknowledge and "
+        "resolve links in notifications). Default: generated on first start and kept in "
+        "`<data_dir>/secret_key`. Set it explicitly when several hosts serve.",
     )
     log_level: LogLevel = Field(default="INFO", description="Minimum level of log records.")
     log_format: LogFormat = Field(
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
         description="SQLite `synchronous` pragma. FULL (default) fsyncs the WAL at every "
         "commit, so an accepted event survives power loss; NORMAL survives a process "
         "crash but may lose the last commits on power loss.",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body accepted, in bytes; larger ones get 413.",
     )
     db_pool_size: int = Field(
         default=10, ge=1, description="Connections kept open per process (PostgreSQL)."
@@ -84,8 +90,9 @@ class Settings(BaseSettings):
     )
     rate_limit_storage_uri: str = Field(
         default="memory://",
-        description="Where rate-limit counters live (`limits` storage URI, e.g. "
-        "`redis://host:6379`); per process by default.",
+        description="Where rate-limit counters live, as a `limits` storage URI. The default "
+        "`memory://` counts per process; a shared store such as `redis://host:6379` "
+        "needs its driver package installed.",
     )
 
     @field_validator("base_url")

@@ -24,7 +24,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 console = Console()
-err = Console(stderr=True)
+# soft_wrap: a long message stays one line, whatever the terminal width.
+err = Console(stderr=True, soft_wrap=True)
 clock = SystemClock()
 
 
@@ -51,7 +52,9 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except WatchkeeperError as exc:
-            details = "".join(f"\n  {e.location}: {e.message}" for e in exc.errors)
+            details = "".join(
+                f"; {e.location.removeprefix('body.')}: {e.message}" for e in exc.errors
+            )
             fail(f"{exc.detail}{details}")
         except ValidationError as exc:
             fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))

@@ -91,6 +91,11 @@ def engine() -> None:
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
     typer.echo(f"engine running on {installation.database_location}; stop with Ctrl+C")
+    if installation.first_admin_password:
+        typer.echo(
+            f"first admin account created: login admin, one-time password "
+            f"{installation.first_admin_password}"
+        )
     stop.wait()
     runner.stop()
     installation.database.dispose()

@@ -42,6 +42,7 @@ def create_app(ctx: WebContext) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        max_body_size=ctx.settings.max_body_bytes,
     )
     app.state.ctx = ctx
     problems.install(app)

@@ -101,11 +101,17 @@ def _touch(request: Request, principal: Principal, now: datetime) -> None:
         )
 
 
+_ALLOWED_API_BEFORE_PASSWORD_CHANGE = ("/api/v1/me", "/api/v1/me/password")
+
+
 def api_principal(request: Request) -> Principal:
     """The API caller; a browser session must also send its CSRF token on writes."""
     principal = resolve_principal(request)
     if principal is None:
         raise access_errors.not_logged_in()
+    forced = principal.must_change_password and principal.via == "session"
+    if forced and request.url.path not in _ALLOWED_API_BEFORE_PASSWORD_CHANGE:
+        raise access_errors.password_change_required()
     if principal.via == "session" and request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not (principal.csrf_token and hmac.compare_digest(sent, principal.csrf_token)):

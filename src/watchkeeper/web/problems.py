@@ -34,8 +34,7 @@ JSON_PREFIXES = ("/api/", "/v2/", "/openapi.json", "/healthz", "/readyz")
 
 # Problem types documented at /problems/<slug> and in docs/api.md.
 PROBLEM_TYPES: Mapping[str, str] = {
-    "bad-request": "The request could not be read: malformed JSON, a wrong content type, "
-    "or a body that is not what the endpoint takes.",
+    "bad-request": "The request body could not be read as JSON.",
     "invalid": "The request was read but some values are not acceptable; `errors` lists them.",
     "unauthorized": "No valid credentials: log in, or send `Authorization: Bearer <token>`.",
     "forbidden": "You are known but your role (or the token's scope) does not allow this.",

@@ -59,9 +59,9 @@ def test_using_a_token_records_when_it_was_last_used(
     client: TestClient, admin: Person, clock: FrozenClock
 ) -> None:
     client.get("/api/v1/me", headers=bearer(admin))
-    first = client.get("/api/v1/tokens", headers=bearer(admin)).json()[0]["last_used_at"]
+    first = client.get("/api/v1/tokens", headers=bearer(admin)).json()["items"][0]["last_used_at"]
     clock.advance(minutes=5)
     client.get("/api/v1/me", headers=bearer(admin))
-    second = client.get("/api/v1/tokens", headers=bearer(admin)).json()[0]["last_used_at"]
+    second = client.get("/api/v1/tokens", headers=bearer(admin)).json()["items"][0]["last_used_at"]
     assert first is not None
     assert second > first

@@ -15,7 +15,7 @@ def test_a_new_token_is_shown_once_and_works(client: TestClient, responder: Pers
     assert created["token"].startswith("wk_api_")
     assert created["role"] == "responder"
     assert response.headers["location"] == f"/api/v1/tokens/{created['id']}"
-    listed = client.get("/api/v1/tokens", headers=bearer(responder)).json()
+    listed = client.get("/api/v1/tokens", headers=bearer(responder)).json()["items"]
     assert all("token" not in item for item in listed)
     assert created["prefix"] in [item["prefix"] for item in listed]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {created['token']}"})
@@ -61,7 +61,7 @@ def test_people_manage_only_their_own_tokens_unless_admin(
         == 403
     )
     assert client.delete(f"/api/v1/tokens/{mine['id']}", headers=bearer(viewer)).status_code == 403
-    listing = client.get("/api/v1/tokens?all_users=true", headers=bearer(admin)).json()
+    listing = client.get("/api/v1/tokens?all_users=true", headers=bearer(admin)).json()["items"]
     assert {item["user_id"] for item in listing} == {admin.id, responder.id, viewer.id}
     assert client.delete(f"/api/v1/tokens/{mine['id']}", headers=bearer(admin)).status_code == 204
 

@@ -32,5 +32,9 @@ def throttled(retry_after: int) -> TooManyRequests:
     )
 
 
+def password_change_required() -> Forbidden:
+    return Forbidden("choose your own password first (POST /api/v1/me/password)")
+
+
 def csrf_failed() -> Forbidden:
     return Forbidden("the form has expired or did not come from this site; reload and retry")

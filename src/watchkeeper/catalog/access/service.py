@@ -16,6 +16,7 @@ from watchkeeper.catalog.access.passwords import verify_password
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort
 from watchkeeper.core.secrets import (
     display_prefix,
     hash_token,
@@ -23,6 +24,7 @@ from watchkeeper.core.secrets import (
     new_token,
     random_urlsafe,
 )
+from watchkeeper.db.pagination import paginate
 
 API_TOKEN_KIND = "api"
 # Writing last-seen times on every request would turn reads into writes; once a minute will do.
@@ -200,12 +202,18 @@ def touch_token(session: Session, *, token_id: int, now: datetime) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
-def list_tokens(session: Session, *, user_id: int | None) -> Sequence[ApiToken]:
-    """Tokens of one user (or of everyone, for admins), newest first."""
-    stmt = select(ApiToken).order_by(ApiToken.id.desc())
+TOKEN_SORTABLE = {"id": ApiToken.id, "created_at": ApiToken.created_at}
+
+
+def list_tokens(
+    session: Session, *, user_id: int | None, page: PageRequest | None = None
+) -> tuple[Sequence[ApiToken], str | None]:
+    """Tokens of one user (or of everyone, for admins), newest first by default."""
+    stmt = select(ApiToken)
     if user_id is not None:
         stmt = stmt.where(ApiToken.user_id == user_id)
-    return session.scalars(stmt).all()
+    page = page or PageRequest(limit=MAX_LIMIT, sort=Sort("id", descending=True))
+    return paginate(session, stmt, request=page, sortable=TOKEN_SORTABLE, id_column=ApiToken.id)
 
 
 def get_token(session: Session, *, token_id: int) -> ApiToken:

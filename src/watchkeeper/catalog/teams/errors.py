@@ -15,10 +15,10 @@ def slug_taken(slug: str) -> Conflict:
     )
 
 
-def unknown_users(user_ids: list[int]) -> Invalid:
+def unknown_users(user_ids: list[int], field: str = "member_ids") -> Invalid:
     return Invalid(
         "unknown user ids: " + ", ".join(map(str, user_ids)),
-        errors=[FieldError("body.member_ids", "no such user")],
+        errors=[FieldError(f"body.{field}", "no such user")],
     )
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.core.patch import Patch
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 
 TeamName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -25,9 +27,7 @@ class TeamCreate(BaseModel):
     member_ids: list[int] = Field(default_factory=list)
 
 
-class TeamUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TeamUpdate(Patch):
     name: TeamName | None = None
     slug: Slug | None = None
     description: Description | None = None

@@ -90,7 +90,7 @@ def delete_(session: Session, *, team_id: int) -> None:
 def add_member(session: Session, *, team_id: int, user_id: int, now: datetime) -> None:
     """Idempotent: adding a member twice leaves one membership."""
     get(session, team_id=team_id)
-    _check_users(session, [user_id])
+    _check_users(session, [user_id], field="user_id")
     session.execute(
         insert_for(session, TeamMembership)
         .values(team_id=team_id, user_id=user_id, created_at=now)
@@ -122,10 +122,10 @@ def member_ids_of(session: Session, *, team_ids: Iterable[int]) -> dict[int, lis
     return result
 
 
-def _check_users(session: Session, user_ids: list[int]) -> None:
+def _check_users(session: Session, user_ids: list[int], field: str = "member_ids") -> None:
     if not user_ids:
         return
     found = set(session.scalars(select(User.id).where(User.id.in_(user_ids))))
     missing = sorted(set(user_ids) - found)
     if missing:
-        raise errors.unknown_users(missing)
+        raise errors.unknown_users(missing, field)

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.patch import Patch
 
 LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -56,8 +57,8 @@ class UserCreate(BaseModel):
     team_ids: list[int] = Field(default_factory=list)
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserUpdate(Patch):
+    nullable = frozenset({"email"})
 
     name: DisplayName | None = None
     email: Email = None

@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from watchkeeper.catalog.access.models import WebSession
 from watchkeeper.catalog.access.passwords import hash_password, one_time_password, verify_password
 from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.users import errors
@@ -115,11 +116,10 @@ def update(session: Session, *, user_id: int, data: UserUpdate, now: datetime) -
 def set_password(
     session: Session, *, user_id: int, password: str, now: datetime, must_change: bool = False
 ) -> User:
-    user = get(session, user_id=user_id)
-    user.password_hash = hash_password(password)
+    """Set a password for someone (admin reset, CLI): every session they had ends."""
+    user = _store_password(session, user_id=user_id, password=password, now=now)
     user.must_change_password = must_change
-    user.updated_at = now
-    session.flush()
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     return user
 
 
@@ -129,7 +129,17 @@ def change_password(
     user = get(session, user_id=user_id)
     if not verify_password(current, user.password_hash):
         raise errors.wrong_current_password()
-    return set_password(session, user_id=user_id, password=new, now=now)
+    user = _store_password(session, user_id=user_id, password=new, now=now)
+    user.must_change_password = False
+    return user
+
+
+def _store_password(session: Session, *, user_id: int, password: str, now: datetime) -> User:
+    user = get(session, user_id=user_id)
+    user.password_hash = hash_password(password)
+    user.updated_at = now
+    session.flush()
+    return user
 
 
 def team_ids_of(session: Session, *, user_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
 
 from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.users import service as users
@@ -16,6 +15,7 @@ from watchkeeper.catalog.users.schemas import (
     UserOut,
     UserUpdate,
 )
+from watchkeeper.core.patch import Patch
 from watchkeeper.web.api.v1.users import user_out
 from watchkeeper.web.deps import ApiSelfWriter, ApiViewer, DbSession, Now
 
@@ -27,10 +27,10 @@ class MeOut(UserOut):
     authenticated_via: str
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(Patch):
     """What anyone may change about themselves (role and status are for admins)."""
 
-    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"email"})
 
     name: DisplayName | None = None
     email: Email = None

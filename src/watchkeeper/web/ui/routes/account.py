@@ -56,7 +56,7 @@ class PasswordForm(BaseModel):
 def _account_page(request: Request, principal: Principal, **extra: Any) -> Response:
     def load(session: Session) -> dict[str, Any]:
         user = users.get(session, user_id=principal.user_id)
-        tokens = access.list_tokens(session, user_id=principal.user_id)
+        tokens, _ = access.list_tokens(session, user_id=principal.user_id)
         return {"user": user, "tokens": tokens}
 
     context = context_of(request).database.run(load, write=False)
