@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -64,18 +65,28 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def ready_database() -> Database:
-    """The configured database, refusing to act on one that is not migrated to head."""
-    settings = load_settings()
-    database = open_database(settings)
-    current, head = migrate.current(database), migrate.head()
-    if current != head:
-        where = settings.resolved_database_url
-        fail(
-            f"the database at {where} is not initialised or not up to date "
-            f"(at {current or 'nothing'}, code needs {head}); run `watchkeeper db upgrade`"
-        )
-    return database
+@contextmanager
+def settings_database() -> Iterator[Database]:
+    """The database the settings point at, closed when the command ends."""
+    database = open_database(load_settings())
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+@contextmanager
+def ready_database() -> Iterator[Database]:
+    """Like `settings_database`, refusing one that is not migrated to head."""
+    with settings_database() as database:
+        current, head = migrate.current(database), migrate.head()
+        if current != head:
+            where = database.engine.url.render_as_string(hide_password=True)
+            fail(
+                f"the database at {where} is not initialised or not up to date "
+                f"(at {current or 'nothing'}, code needs {head}); run `watchkeeper db upgrade`"
+            )
+        yield database
 
 
 def print_json(data: Any) -> None:

@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 from alembic import command
 
-from watchkeeper.cli.common import console, friendly, load_settings
+from watchkeeper.cli.common import console, friendly, settings_database
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
-from watchkeeper.wiring import open_database
 
 app = typer.Typer(help="Database schema: upgrade and inspect migrations.", no_args_is_help=True)
 
@@ -21,11 +20,10 @@ app = typer.Typer(help="Database schema: upgrade and inspect migrations.", no_ar
 @friendly
 def upgrade() -> None:
     """Apply all pending migrations (serve does this on start, too)."""
-    settings = load_settings()
-    database = open_database(settings)
-    before = migrate.current(database)
-    migrate.upgrade(database)
-    after = migrate.current(database)
+    with settings_database() as database:
+        before = migrate.current(database)
+        migrate.upgrade(database)
+        after = migrate.current(database)
     if before == after:
         console.print(f"already at the latest revision ({after})")
     else:
@@ -36,8 +34,8 @@ def upgrade() -> None:
 @friendly
 def current() -> None:
     """Show the database's revision and the code's."""
-    database = open_database(load_settings())
-    at, head = migrate.current(database), migrate.head()
+    with settings_database() as database:
+        at, head = migrate.current(database), migrate.head()
     state = "up to date" if at == head else "needs `watchkeeper db upgrade`"
     console.print(f"database: {at or 'empty'}\ncode:     {head}\n{state}")
 
@@ -49,6 +47,7 @@ def revision(message: Annotated[str, typer.Option("-m", "--message")]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = Database.from_url(f"sqlite:///{Path(tmp) / 'scratch.db'}")
         migrate.upgrade(database)
+        database.dispose()
         command.revision(
             migrate.alembic_config(database),
             message=message,

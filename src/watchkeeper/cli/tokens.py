@@ -32,7 +32,6 @@ def create(
     no_expiry: Annotated[bool, typer.Option("--no-expiry", help="Never expires")] = False,
 ) -> None:
     """Create a token and print it on standard output (it is shown only this once)."""
-    database = ready_database()
 
     def work(session: Session) -> tuple[int, str]:
         owner = users.get_by_login(session, login=user)
@@ -46,7 +45,8 @@ def create(
         )
         return token.id, secret
 
-    token_id, secret = database.run(work)
+    with ready_database() as database:
+        token_id, secret = database.run(work)
     err.print(f"created token {token_id} for {user}; it is shown only once:")
     typer.echo(secret)
 
@@ -58,7 +58,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """List tokens (never their secrets)."""
-    database = ready_database()
 
     def load(session: Session) -> list[TokenOut]:
         owner_id = users.get_by_login(session, login=user).id if user else None
@@ -71,7 +70,8 @@ def list_(
             if cursor is None:
                 return out
 
-    rows = database.run(load, write=False)
+    with ready_database() as database:
+        rows = database.run(load, write=False)
     if as_json:
         print_json([row.model_dump(mode="json") for row in rows])
         return
@@ -94,6 +94,6 @@ def list_(
 @friendly
 def revoke(token_id: Annotated[int, typer.Argument(help="Token id (see `token list`)")]) -> None:
     """Revoke a token; it stops working at once."""
-    database = ready_database()
-    database.run(lambda s: access.revoke_token(s, token_id=token_id, now=clock.now()))
+    with ready_database() as database:
+        database.run(lambda s: access.revoke_token(s, token_id=token_id, now=clock.now()))
     console.print(f"token {token_id} revoked")

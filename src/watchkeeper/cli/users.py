@@ -50,7 +50,6 @@ def create(
 ) -> None:
     """Create a user. Without --password-stdin a one-time password is printed."""
     password = _read_password(password_stdin, prompt=False)
-    database = ready_database()
 
     def work(session: Session) -> tuple[int, str | None]:
         team_ids = []
@@ -71,7 +70,8 @@ def create(
         user, generated = users.create(session, data=data, now=clock.now())
         return user.id, generated
 
-    user_id, generated = database.run(work)
+    with ready_database() as database:
+        user_id, generated = database.run(work)
     console.print(f"created user {login} (id {user_id}, {role.value})")
     if generated:
         console.print(f"one-time password: {generated}", highlight=False)
@@ -84,7 +84,6 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """List every user."""
-    database = ready_database()
 
     def load(session: Session) -> list[UserOut]:
         out: list[UserOut] = []
@@ -100,7 +99,8 @@ def list_(
             if cursor is None:
                 return out
 
-    rows = database.run(load, write=False)
+    with ready_database() as database:
+        rows = database.run(load, write=False)
     if as_json:
         print_json([row.model_dump(mode="json") for row in rows])
         return
@@ -131,7 +131,6 @@ def set_password(
     """Set a user's password (prompted), or reset it to a printed one-time password."""
     password = one_time_password() if one_time else _read_password(password_stdin, prompt=True)
     assert password is not None
-    database = ready_database()
 
     def work(session: Session) -> None:
         user = users.get_by_login(session, login=login)
@@ -139,7 +138,8 @@ def set_password(
             session, user_id=user.id, password=password, now=clock.now(), must_change=one_time
         )
 
-    database.run(work)
+    with ready_database() as database:
+        database.run(work)
     console.print(f"password of {login} changed")
     if one_time:
         console.print(f"one-time password: {password}", highlight=False)

@@ -1,0 +1,54 @@
+"""Every setting and every CLI command is documented; a new one without docs fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from watchkeeper.cli.main import app
+from watchkeeper.settings import Settings
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def _commands(group: Any, prefix: str) -> list[str]:
+    if not hasattr(group, "commands"):
+        return [prefix]
+    found: list[str] = []
+    for name, command in group.commands.items():
+        if not getattr(command, "hidden", False):
+            found += _commands(command, f"{prefix} {name}")
+    return found
+
+
+ALL_COMMANDS = _commands(typer.main.get_command(app), "watchkeeper")
+
+
+@pytest.mark.parametrize("field", sorted(Settings.model_fields))
+def test_every_setting_is_in_the_configuration_docs(field: str) -> None:
+    assert f"WATCHKEEPER_{field.upper()}" in (DOCS / "configuration.md").read_text()
+
+
+@pytest.mark.parametrize("command", ALL_COMMANDS)
+def test_every_cli_command_is_in_the_cli_docs(command: str) -> None:
+    assert f"`{command}`" in (DOCS / "cli.md").read_text()
+
+
+def test_the_command_list_is_complete() -> None:
+    assert {
+        "watchkeeper serve",
+        "watchkeeper engine",
+        "watchkeeper db upgrade",
+        "watchkeeper user create",
+        "watchkeeper token revoke",
+    } <= set(ALL_COMMANDS)
+
+
+def test_the_readme_starts_with_the_two_commands() -> None:
+    readme = (DOCS.parent / "README.md").read_text()
+    head = readme[: readme.index("## What you get")]
+    assert "make run" in head
+    assert "make test" in head
