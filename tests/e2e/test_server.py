@@ -1,0 +1,115 @@
+"""The real server process: first start, login over HTTP, restart keeping data, split roles."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import POSTGRES_URL, _unavailable
+from tests.e2e.server import ServerProcess, start_server, wait_until_ready
+from watchkeeper.db.session import Database
+
+pytestmark = pytest.mark.e2e
+
+
+@contextmanager
+def _login(url: str, login: str, password: str) -> Iterator[httpx2.Client]:
+    """A real HTTP client logged in through the login form."""
+    with httpx2.Client(base_url=url, follow_redirects=False) as client:
+        client.get("/login")
+        response = client.post(
+            "/login",
+            data={"login": login, "password": password, "csrf_token": client.cookies["wk_csrf"]},
+        )
+        assert response.status_code == 303, response.text
+        yield client
+
+
+def test_first_start_prints_where_the_data_is_and_a_working_admin_password(
+    server: ServerProcess, tmp_path: Path
+) -> None:
+    assert f"database: {tmp_path / 'data' / 'watchkeeper.db'}" in server.output
+    assert f"kill {server.process.pid}" in server.output
+    password = server.admin_password
+    assert password
+    with _login(server.url, "admin", password) as client:
+        assert client.get("/").headers["location"] == "/account/password"
+        assert client.get("/api/v1/me").json()["must_change_password"] is True
+
+
+def test_a_restart_keeps_the_data_and_creates_no_second_admin(tmp_path: Path) -> None:
+    first = start_server(tmp_path / "data")
+    password = first.admin_password
+    assert password
+    first.stop()
+    assert first.stopped_cleanly, first.output
+    second = start_server(tmp_path / "data")
+    try:
+        assert second.admin_password is None
+        assert "first admin" not in second.output
+        with _login(second.url, "admin", password) as client:
+            assert client.get("/api/v1/me").status_code == 200
+    finally:
+        second.stop()
+
+
+def test_sigterm_stops_the_server_cleanly(server: ServerProcess) -> None:
+    server.stop(signal.SIGTERM)
+    assert server.stopped_cleanly, server.output
+    assert "engine stopped" in server.output
+
+
+def test_serve_without_engine_is_ready_only_once_an_engine_runs(tmp_path: Path) -> None:
+    web = start_server(tmp_path / "data", "--no-engine", wait_ready=False)
+    engine: subprocess.Popen[str] | None = None
+    try:
+        with pytest.raises(AssertionError, match="not ready"):
+            wait_until_ready(web, timeout=4)
+        web = start_server(tmp_path / "data", "--no-engine", wait_ready=False)
+        engine = subprocess.Popen(
+            [sys.executable, "-m", "watchkeeper", "engine"],
+            env={**os.environ, "WATCHKEEPER_DATA_DIR": str(tmp_path / "data")},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        wait_until_ready(web)
+        assert "engine:   off" in web.output
+    finally:
+        web.stop()
+        if engine is not None:
+            engine.terminate()
+            assert engine.wait(15) == 0
+
+
+def test_the_server_runs_on_postgresql(tmp_path: Path, worker_id: str) -> None:
+    schema = f"wk_e2e_{worker_id}"
+    admin = Database.from_url(POSTGRES_URL, pool_size=1)
+    try:
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        _unavailable(str(exc).splitlines()[0])
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    server = start_server(tmp_path / "data", env={"WATCHKEEPER_DATABASE_URL": url})
+    try:
+        assert "database: postgresql+psycopg://postgres@127.0.0.1" in server.output
+        password = server.admin_password
+        assert password
+        with _login(server.url, "admin", password) as client:
+            assert client.get("/api/v1/me").json()["login"] == "admin"
+    finally:
+        server.stop()
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
