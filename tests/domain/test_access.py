@@ -197,3 +197,20 @@ def test_a_token_acts_with_the_lower_of_its_scope_and_its_owners_role(db: Databa
 def test_malformed_or_unknown_tokens_resolve_to_nobody(db: Database, secret: str) -> None:
     with db.transaction(write=False) as session:
         assert access.resolve_token(session, secret=secret, now=START) is None
+
+
+def test_cleanup_on_postgresql_skips_sessions_another_engine_is_deleting(
+    postgres_db: Database,
+) -> None:
+    """Two engines cleaning at once take different rows instead of waiting for each other."""
+    db = postgres_db
+    with db.transaction() as session:
+        make_user(session, now=START, login="alice")
+    for _ in range(4):
+        _login(db, "alice")
+    later = START + timedelta(hours=3)
+    with db.transaction() as first:
+        assert access.delete_expired_sessions(first, now=later, limit=3) == 3
+        with db.transaction() as second:  # runs while the first still holds its rows
+            assert access.delete_expired_sessions(second, now=later, limit=3) == 1
+    assert _sessions(db) == 0

@@ -13,7 +13,7 @@ from watchkeeper import __version__
 from watchkeeper.web import problems, system
 from watchkeeper.web.api.v1 import router as api_v1
 from watchkeeper.web.context import WebContext
-from watchkeeper.web.middleware import HttpMetrics, ObservabilityMiddleware
+from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, ObservabilityMiddleware
 from watchkeeper.web.ui.routes import router as ui_router
 from watchkeeper.web.ui.templating import STATIC_DIR
 
@@ -42,7 +42,6 @@ def create_app(ctx: WebContext) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        max_body_size=ctx.settings.max_body_bytes,
     )
     app.state.ctx = ctx
     problems.install(app)
@@ -50,5 +49,6 @@ def create_app(ctx: WebContext) -> FastAPI:
     app.include_router(api_v1)
     app.include_router(ui_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, metrics=HttpMetrics(ctx.registry))
     return app

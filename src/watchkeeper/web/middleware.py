@@ -1,11 +1,13 @@
-"""ASGI middleware: request metrics by route template, and security headers."""
+"""ASGI middleware: request metrics by route template, security headers, body size limit."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages load scripts and styles only from here; Swagger UI's page needs an inline script.
@@ -75,3 +77,83 @@ def _route_template(scope: Scope) -> str:
     effective = scope.get("fastapi", {}).get("effective_route_context")
     template = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
     return str(template) if template else "unmatched"
+
+
+class _BodyTooLarge(HTTPException):
+    """Raised from `receive`; an HTTPException so that FastAPI's body parsing lets it
+    through to the error mapping (any other error there becomes a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is over the limit of {limit} bytes")
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over `max_bytes` with 413 before anything reads them whole.
+
+    A declared Content-Length over the limit is refused at once; a chunked body is counted
+    as it arrives and the read fails when it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(scope, send)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        body = json.dumps(
+            {
+                "type": "/problems/payload-too-large",
+                "title": "Payload too large",
+                "status": 413,
+                "detail": f"the request body is over the limit of {self.max_bytes} bytes",
+                "instance": scope["path"],
+            }
+        ).encode()
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -47,7 +47,8 @@ PROBLEM_TYPES: Mapping[str, str] = {
     "unavailable": "The server cannot do this right now (usually the database); retry later.",
     "error": "Something failed on the server; the log has the details.",
 }
-_STATUS_SLUGS = {405: "method-not-allowed", 413: "payload-too-large"}
+_STATUS_SLUGS = {400: "bad-request", 405: "method-not-allowed", 413: "payload-too-large"}
+_STATUS_TITLES = {400: "Malformed request", 405: "Method not allowed", 413: "Payload too large"}
 
 
 def wants_json(request: Request) -> bool:
@@ -146,13 +147,12 @@ def _from_http(request: Request, exc: Exception) -> Response:
         detail = exc.detail if exc.detail != "Not Found" else f"no route {request.url.path}"
         return _from_domain(request, NotFound(detail))
     slug = _STATUS_SLUGS.get(exc.status_code, "error")
-    title = str(exc.detail)
     return problem(
         request,
         status=exc.status_code,
         slug=slug,
-        title=title,
-        detail=f"{request.method} {request.url.path}: {title}",
+        title=_STATUS_TITLES.get(exc.status_code, "Error"),
+        detail=f"{request.method} {request.url.path}: {exc.detail}",
         headers=exc.headers,
     )
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from starlette.testclient import TestClient
 
-from tests.factories import Person, bearer, browser_login
+from tests.factories import PASSWORD, Person, bearer, browser_login, make_user
 from tests.web.conftest import Snapshot
 from watchkeeper.core.clock import FrozenClock
+from watchkeeper.db.session import Database
 
 
 def test_a_token_identifies_its_owner(client: TestClient, responder: Person) -> None:
@@ -65,3 +66,33 @@ def test_using_a_token_records_when_it_was_last_used(
     second = client.get("/api/v1/tokens", headers=bearer(admin)).json()["items"][0]["last_used_at"]
     assert first is not None
     assert second > first
+
+
+def test_a_session_with_a_one_time_password_may_only_change_it(
+    client: TestClient, admin: Person, db: Database, clock: FrozenClock
+) -> None:
+    with db.transaction() as session:
+        make_user(session, now=clock.now(), login="fresh", must_change_password=True)
+    csrf = browser_login(client, "fresh")
+    assert client.get("/api/v1/me").status_code == 200
+    refused = client.get("/api/v1/users")
+    assert refused.status_code == 403
+    assert "choose your own password" in refused.json()["detail"]
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": PASSWORD, "new_password": "fresh-and-mine"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 204
+    assert client.get("/api/v1/users").status_code == 200
+
+
+def test_an_admin_password_reset_ends_the_users_sessions(
+    client: TestClient, admin: Person, responder: Person
+) -> None:
+    browser_login(client, responder.login)
+    assert client.get("/api/v1/me").status_code == 200
+    api = TestClient(client.app, base_url="http://testserver")
+    reset = api.post(f"/api/v1/users/{responder.id}/password", json={}, headers=bearer(admin))
+    assert reset.status_code == 200
+    assert client.get("/api/v1/me").status_code == 401

@@ -93,3 +93,45 @@ def test_problem_types_are_explained_at_their_uri(client: TestClient) -> None:
     assert page.status_code == 200
     assert "errors" in page.text
     assert client.get("/problems/made-up").status_code == 404
+
+
+def test_a_body_over_the_limit_is_413_and_changes_nothing(
+    client: TestClient, admin: Person, snapshot: Snapshot
+) -> None:
+    before = snapshot()
+    huge = b'{"name": "' + b"x" * 1_100_000 + b'"}'
+    response = client.post(
+        "/api/v1/teams",
+        content=huge,
+        headers={**bearer(admin), "content-type": "application/json"},
+    )
+    body = _is_problem(response, 413)
+    assert body["type"] == "/problems/payload-too-large"
+    assert snapshot() == before
+
+
+def test_null_for_a_field_that_needs_a_value_is_422(
+    client: TestClient, admin: Person, snapshot: Snapshot
+) -> None:
+    team = client.post("/api/v1/teams", json={"name": "Ops"}, headers=bearer(admin)).json()
+    before = snapshot()
+    response = client.patch(
+        f"/api/v1/teams/{team['id']}", json={"name": None}, headers=bearer(admin)
+    )
+    body = _is_problem(response, 422)
+    assert body["errors"][0]["location"] == "body.name"  # type: ignore[index]
+    assert snapshot() == before
+
+
+def test_a_streamed_body_over_the_limit_is_refused_too(
+    client: TestClient, admin: Person, snapshot: Snapshot
+) -> None:
+    before = snapshot()
+    chunks = iter([b'{"name": "', b"x" * 700_000, b"x" * 700_000, b'"}'])
+    response = client.post(
+        "/api/v1/teams",
+        content=chunks,
+        headers={**bearer(admin), "content-type": "application/json"},
+    )
+    _is_problem(response, 413)
+    assert snapshot() == before

@@ -24,6 +24,7 @@ from watchkeeper.core.secrets import (
     new_token,
     random_urlsafe,
 )
+from watchkeeper.db.claim import claim
 from watchkeeper.db.pagination import paginate
 
 API_TOKEN_KIND = "api"
@@ -128,7 +129,10 @@ def end_other_sessions(session: Session, *, user_id: int, keep_session_id: int |
 def delete_expired_sessions(session: Session, *, now: datetime, limit: int) -> int:
     """Delete up to `limit` sessions that are over; returns how many."""
     expired = select(WebSession.id).where(WebSession.expires_at <= now).limit(limit)
-    result = session.execute(delete(WebSession).where(WebSession.id.in_(expired)))
+    ids = session.scalars(claim(session, expired)).all()
+    if not ids:
+        return 0
+    result = session.execute(delete(WebSession).where(WebSession.id.in_(ids)))
     assert isinstance(result, CursorResult)
     return result.rowcount
 
