@@ -19,7 +19,7 @@ POLICY = access.SessionPolicy(idle=timedelta(hours=1), max_age=timedelta(hours=1
 
 
 def test_demo_data_loads_once_with_working_logins(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=None)
     installation = prepare(settings, clock=FrozenClock(START))
     try:
         load_demo(installation)
