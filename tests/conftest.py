@@ -7,7 +7,6 @@ emptied, so each test starts from a fresh, fully migrated schema.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
+from tests.pg import fresh_schema, schema_name
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
@@ -25,21 +25,7 @@ from watchkeeper.schema import metadata
 from watchkeeper.settings import Settings
 from watchkeeper.wiring import Installation, build_app
 
-POSTGRES_URL = os.environ.get(
-    "WATCHKEEPER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 START = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
-
-
-def _worker(request: pytest.FixtureRequest) -> str:
-    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
-    pytest.skip(f"PostgreSQL not reachable ({reason}); set WATCHKEEPER_TEST_POSTGRES_URL")
 
 
 @pytest.fixture(scope="session")
@@ -53,24 +39,11 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databa
 
 @pytest.fixture(scope="session")
 def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
-    schema = f"wk_test_{_worker(request)}"
-    admin = Database.from_url(POSTGRES_URL, pool_size=1)
-    try:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        admin.dispose()
-        _unavailable(str(exc).splitlines()[0])
-    database = Database.from_url(
-        POSTGRES_URL, pool_size=5, connect_args={"options": f"-csearch_path={schema}"}
-    )
-    migrate.upgrade(database)
-    yield database
-    database.dispose()
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_schema(schema_name(request, "test")) as url:
+        database = Database.from_url(url, pool_size=5)
+        migrate.upgrade(database)
+        yield database
+        database.dispose()
 
 
 def empty_all_tables(database: Database) -> None:

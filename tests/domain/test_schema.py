@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
-from tests.conftest import POSTGRES_URL, _unavailable
+from tests.pg import fresh_schema, schema_name
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
 from watchkeeper.schema import metadata
@@ -24,22 +24,10 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[D
         yield database
         database.dispose()
         return
-    schema = f"wk_empty_{getattr(request.config, 'workerinput', {}).get('workerid', 'main')}"
-    admin = Database.from_url(POSTGRES_URL, pool_size=1)
-    try:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        _unavailable(str(exc).splitlines()[0])
-    database = Database.from_url(
-        POSTGRES_URL, pool_size=1, connect_args={"options": f"-csearch_path={schema}"}
-    )
-    yield database
-    database.dispose()
-    with admin.engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_schema(schema_name(request, "empty")) as url:
+        database = Database.from_url(url, pool_size=1)
+        yield database
+        database.dispose()
 
 
 def test_an_empty_database_upgrades_to_head(empty_database: Database) -> None:

@@ -10,8 +10,8 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import IN_CI
 from tests.e2e.server import ServerProcess
+from tests.pg import IN_CI
 
 CHROMIUM = os.environ.get("WATCHKEEPER_TEST_CHROMIUM", "/usr/bin/chromium")
 # As root in a container there is no sandbox; background networking would only hit a

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from sqlalchemy import text
 
-from tests.conftest import POSTGRES_URL, _unavailable
 from tests.e2e.server import ServerProcess, start_server, wait_until_ready
-from watchkeeper.db.session import Database
+from tests.pg import fresh_schema, schema_name
 
 pytestmark = pytest.mark.e2e
 
@@ -91,25 +89,14 @@ def test_serve_without_engine_is_ready_only_once_an_engine_runs(tmp_path: Path) 
             assert engine.wait(15) == 0
 
 
-def test_the_server_runs_on_postgresql(tmp_path: Path, worker_id: str) -> None:
-    schema = f"wk_e2e_{worker_id}"
-    admin = Database.from_url(POSTGRES_URL, pool_size=1)
-    try:
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        _unavailable(str(exc).splitlines()[0])
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    server = start_server(tmp_path / "data", env={"WATCHKEEPER_DATABASE_URL": url})
-    try:
-        assert "database: postgresql+psycopg://postgres@127.0.0.1" in server.output
-        password = server.admin_password
-        assert password
-        with _login(server.url, "admin", password) as client:
-            assert client.get("/api/v1/me").json()["login"] == "admin"
-    finally:
-        server.stop()
-        with admin.engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def test_the_server_runs_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    with fresh_schema(schema_name(request, "e2e")) as url:
+        server = start_server(tmp_path / "data", env={"WATCHKEEPER_DATABASE_URL": url})
+        try:
+            assert "database: postgresql+psycopg://postgres@127.0.0.1" in server.output
+            password = server.admin_password
+            assert password
+            with _login(server.url, "admin", password) as client:
+                assert client.get("/api/v1/me").json()["login"] == "admin"
+        finally:
+            server.stop()

@@ -13,7 +13,7 @@ from watchkeeper.catalog.access.schemas import TokenOut
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.cli.common import clock, console, err, friendly, print_json, ready_database
-from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort
+from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort, every_page
 
 app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
@@ -61,14 +61,12 @@ def list_(
 
     def load(session: Session) -> list[TokenOut]:
         owner_id = users.get_by_login(session, login=user).id if user else None
-        out: list[TokenOut] = []
-        cursor = None
-        while True:
-            page = PageRequest(limit=MAX_LIMIT, cursor=cursor, sort=Sort("id"))
-            rows, cursor = access.list_tokens(session, user_id=owner_id, page=page)
-            out.extend(TokenOut.model_validate(row) for row in rows)
-            if cursor is None:
-                return out
+        rows = every_page(
+            lambda cursor: access.list_tokens(
+                session, user_id=owner_id, page=PageRequest(MAX_LIMIT, cursor, Sort("id"))
+            )
+        )
+        return [TokenOut.model_validate(row) for row in rows]
 
     with ready_database() as database:
         rows = database.run(load, write=False)

@@ -16,7 +16,7 @@ from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import MIN_PASSWORD, UserCreate, UserOut
 from watchkeeper.cli.common import clock, console, err, fail, friendly, print_json, ready_database
-from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort
+from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort, every_page
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 
@@ -86,18 +86,14 @@ def list_(
     """List every user."""
 
     def load(session: Session) -> list[UserOut]:
-        out: list[UserOut] = []
-        cursor = None
-        while True:
-            page = PageRequest(limit=MAX_LIMIT, cursor=cursor, sort=Sort("login"))
-            rows, cursor = users.list_(session, page=page)
-            memberships = users.team_ids_of(session, user_ids=[row.id for row in rows])
-            out.extend(
-                UserOut.model_validate(row).model_copy(update={"team_ids": memberships[row.id]})
-                for row in rows
-            )
-            if cursor is None:
-                return out
+        rows = every_page(
+            lambda cursor: users.list_(session, page=PageRequest(MAX_LIMIT, cursor, Sort("login")))
+        )
+        memberships = users.team_ids_of(session, user_ids=[row.id for row in rows])
+        return [
+            UserOut.model_validate(row).model_copy(update={"team_ids": memberships[row.id]})
+            for row in rows
+        ]
 
     with ready_database() as database:
         rows = database.run(load, write=False)

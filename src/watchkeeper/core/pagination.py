@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -52,6 +52,17 @@ class PageRequest:
     limit: int = DEFAULT_LIMIT
     cursor: str | None = None
     sort: Sort = Sort("id")
+
+
+def every_page(fetch: Callable[[str | None], tuple[Sequence[T], str | None]]) -> list[T]:
+    """All items of a paged list: call `fetch(cursor)` until it returns no next cursor."""
+    items: list[T] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = fetch(cursor)
+        items.extend(page)
+        if cursor is None:
+            return items
 
 
 def parse_sort(raw: str | None, *, allowed: Sequence[str], default: Sort) -> Sort:

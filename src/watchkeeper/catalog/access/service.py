@@ -116,16 +116,6 @@ def logout(session: Session, *, secret: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == hash_token(secret)))
 
 
-def end_other_sessions(session: Session, *, user_id: int, keep_session_id: int | None) -> int:
-    """After a password change, log the user out everywhere else."""
-    stmt = delete(WebSession).where(WebSession.user_id == user_id)
-    if keep_session_id is not None:
-        stmt = stmt.where(WebSession.id != keep_session_id)
-    result = session.execute(stmt)
-    assert isinstance(result, CursorResult)
-    return result.rowcount
-
-
 def delete_expired_sessions(session: Session, *, now: datetime, limit: int) -> int:
     """Delete up to `limit` sessions that are over; returns how many."""
     expired = select(WebSession.id).where(WebSession.expires_at <= now).limit(limit)

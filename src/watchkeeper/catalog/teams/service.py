@@ -17,6 +17,7 @@ from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.teams.schemas import TeamCreate, TeamUpdate
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 from watchkeeper.db.upsert import insert_for
 
@@ -123,9 +124,5 @@ def member_ids_of(session: Session, *, team_ids: Iterable[int]) -> dict[int, lis
 
 
 def _check_users(session: Session, user_ids: list[int], field: str = "member_ids") -> None:
-    if not user_ids:
-        return
-    found = set(session.scalars(select(User.id).where(User.id.in_(user_ids))))
-    missing = sorted(set(user_ids) - found)
-    if missing:
+    if missing := missing_ids(session, User.id, user_ids):
         raise errors.unknown_users(missing, field)

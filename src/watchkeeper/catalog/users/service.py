@@ -18,6 +18,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import UserCreate, UserUpdate
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 
 SORTABLE = {"id": User.id, "login": User.login, "created_at": User.created_at}
@@ -124,13 +125,24 @@ def set_password(
 
 
 def change_password(
-    session: Session, *, user_id: int, current: str, new: str, now: datetime
+    session: Session,
+    *,
+    user_id: int,
+    current: str,
+    new: str,
+    now: datetime,
+    keep_session_id: int | None = None,
 ) -> User:
+    """Change one's own password; every other session of the user ends."""
     user = get(session, user_id=user_id)
     if not verify_password(current, user.password_hash):
         raise errors.wrong_current_password()
     user = _store_password(session, user_id=user_id, password=new, now=now)
     user.must_change_password = False
+    others = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep_session_id is not None:
+        others = others.where(WebSession.id != keep_session_id)
+    session.execute(others)
     return user
 
 
@@ -173,11 +185,7 @@ def _active_admins(session: Session) -> int:
 
 
 def _check_teams(session: Session, team_ids: list[int]) -> None:
-    if not team_ids:
-        return
-    found = set(session.scalars(select(Team.id).where(Team.id.in_(team_ids))))
-    missing = sorted(set(team_ids) - found)
-    if missing:
+    if missing := missing_ids(session, Team.id, team_ids):
         raise errors.unknown_teams(missing)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import (
@@ -67,7 +66,5 @@ def change_password(
         current=body.current_password,
         new=body.new_password,
         now=now,
-    )
-    access.end_other_sessions(
-        session, user_id=principal.user_id, keep_session_id=principal.session_id
+        keep_session_id=principal.session_id,
     )

@@ -101,9 +101,7 @@ def change_password(request: Request, principal: UiViewer, form: FormBody) -> Re
             current=data.current_password,
             new=data.new_password,
             now=now,
-        )
-        access.end_other_sessions(
-            session, user_id=principal.user_id, keep_session_id=principal.session_id
+            keep_session_id=principal.session_id,
         )
 
     outcome = submit(request, PasswordForm, form, action)
