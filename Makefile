@@ -17,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help run install install-dev assets browser check lint format typecheck contracts test test-fast clean migration
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 run: install assets ## Install and start the server on SQLite in ./var (DEMO=1 adds demo data)
 	$(BIN)/watchkeeper serve $(if $(DEMO),--demo,)
