@@ -6,18 +6,26 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.access.passwords import hash_password
+from watchkeeper.catalog.services import service as services
+from watchkeeper.catalog.services.models import Service
+from watchkeeper.catalog.services.schemas import ServiceCreate
 from watchkeeper.catalog.teams import service as teams
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.teams.schemas import TeamCreate
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.db.session import Database
+from watchkeeper.incidents import service as incidents
+from watchkeeper.incidents.models import Incident
+from watchkeeper.incidents.schemas import IncidentCreate, Source
+from watchkeeper.incidents.timeline import SYSTEM, Actor
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
@@ -101,3 +109,24 @@ def browser_login(client: TestClient, login: str, password: str = PASSWORD) -> s
     marker = 'name="csrf_token" value="'
     start = home.text.index(marker) + len(marker)
     return home.text[start : home.text.index('"', start)]
+
+
+def make_service(session: Session, *, now: datetime, name: str | None = None) -> Service:
+    data = ServiceCreate(name=name or f"Service {next(_numbers)}")
+    return services.create(session, data=data, now=now)
+
+
+def declare(
+    session: Session,
+    *,
+    now: datetime,
+    service_id: int,
+    actor: Actor = SYSTEM,
+    source: Source = Source.API,
+    **fields: Any,
+) -> Incident:
+    """Declare an incident through the real service (title and levels have defaults)."""
+    data = IncidentCreate.model_validate(
+        {"title": f"Incident {next(_numbers)}", "service_id": service_id, **fields}
+    )
+    return incidents.create(session, data=data, actor=actor, now=now, source=source)

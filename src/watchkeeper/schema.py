@@ -5,9 +5,13 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from watchkeeper.catalog.access import models as _access  # noqa: F401
+from watchkeeper.catalog.categories import models as _categories  # noqa: F401
+from watchkeeper.catalog.services import models as _services  # noqa: F401
 from watchkeeper.catalog.teams import models as _teams  # noqa: F401
 from watchkeeper.catalog.users import models as _users  # noqa: F401
 from watchkeeper.db import engine_state as _engine_state  # noqa: F401
 from watchkeeper.db.base import Base
+from watchkeeper.incidents import models as _incidents  # noqa: F401
+from watchkeeper.incidents.policy import models as _policy  # noqa: F401
 
 metadata: MetaData = Base.metadata

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds between engine polls; ingest also wakes the engine at once.",
     )
+    reopen_window_days: int = Field(
+        default=7,
+        ge=0,
+        le=365,
+        description="How many days after resolution an incident can still be reopened.",
+    )
     run_engine: bool = Field(
         default=True,
         description="Run the engine inside `watchkeeper serve`. Turn off when separate "

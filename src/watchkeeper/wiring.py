@@ -19,8 +19,8 @@ from watchkeeper.catalog.users import service as users
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
+from watchkeeper.engine import modules as engine_modules
 from watchkeeper.engine.metrics import EngineMetrics
-from watchkeeper.engine.modules import ALL as ENGINE_MODULES
 from watchkeeper.engine.runner import Runner
 from watchkeeper.settings import Settings
 from watchkeeper.web.app import create_app
@@ -142,7 +142,7 @@ def prepare(settings: Settings, *, clock: Clock | None = None) -> Installation:
 def build_runner(installation: Installation) -> Runner:
     return Runner(
         database=installation.database,
-        modules=ENGINE_MODULES,
+        modules=engine_modules.build(installation.registry),
         clock=installation.clock,
         metrics=EngineMetrics(installation.registry),
         poll_interval=installation.settings.engine_interval,

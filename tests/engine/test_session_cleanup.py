@@ -13,7 +13,7 @@ from watchkeeper.catalog.access.models import WebSession
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db.session import Database
 from watchkeeper.engine.metrics import EngineMetrics
-from watchkeeper.engine.modules import ALL
+from watchkeeper.engine.modules import session_cleanup
 from watchkeeper.engine.runner import Runner
 
 POLICY = access.SessionPolicy(idle=timedelta(hours=1), max_age=timedelta(days=1))
@@ -27,7 +27,10 @@ def test_expired_sessions_are_deleted_and_live_ones_kept(db: Database, clock: Fr
     with db.transaction() as session:
         access.login(session, login="alice", password=PASSWORD, now=clock.now(), policy=POLICY)
     runner = Runner(
-        database=db, modules=ALL, clock=clock, metrics=EngineMetrics(CollectorRegistry())
+        database=db,
+        modules=[session_cleanup.MODULE],
+        clock=clock,
+        metrics=EngineMetrics(CollectorRegistry()),
     )
     assert runner.run_pending() == {"session_cleanup": 1}
     assert runner.run_pending() == {"session_cleanup": 0}

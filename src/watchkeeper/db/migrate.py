@@ -12,6 +12,16 @@ from alembic.script import ScriptDirectory
 from watchkeeper.db.session import Database
 
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
+# Objects that migrations create outside the models (full-text search structures); the
+# comparison of models and database leaves them out.
+UNMANAGED_PREFIXES = ("incidents_fts", "ix_incidents_search")
+
+
+def is_managed(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic `include_object` hook: skip the unmanaged objects above."""
+    return not (name or "").startswith(UNMANAGED_PREFIXES)
 
 
 def alembic_config(database: Database) -> Config:

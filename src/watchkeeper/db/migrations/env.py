@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine, text
 
+from watchkeeper.db.migrate import is_managed
 from watchkeeper.schema import metadata
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises concurrent upgrades.
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=is_managed,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":

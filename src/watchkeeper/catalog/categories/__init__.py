@@ -1,0 +1,1 @@
+"""Incident categories: a two-level tree such as Network > DNS."""

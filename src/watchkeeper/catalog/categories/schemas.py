@@ -1,0 +1,34 @@
+"""What the API accepts and returns for categories."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from watchkeeper.core.patch import Patch
+
+CategoryName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^>]+$")]
+
+
+class CategoryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: CategoryName
+    parent_id: int | None = Field(default=None, description="A top-level category, or none.")
+    description: str = Field(default="", max_length=2000)
+
+
+class CategoryUpdate(Patch):
+    name: CategoryName | None = None
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class CategoryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    parent_id: int | None
+    path: str
+    description: str

@@ -1,0 +1,58 @@
+"""What the API accepts and returns for services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from watchkeeper.catalog.teams.schemas import Description, Slug
+from watchkeeper.core.patch import Patch
+
+ServiceName = Annotated[str, Field(min_length=1, max_length=100)]
+Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[\w.:/-]+$")]
+Tags = Annotated[list[Tag], Field(max_length=30)]
+
+
+class ServiceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ServiceName
+    slug: Slug | None = Field(default=None, description="URL name; derived from the name.")
+    description: Description = ""
+    owner_team_id: int | None = None
+    tags: Tags = Field(default_factory=list)
+    depends_on: list[int] = Field(
+        default_factory=list, description="Ids of services this one depends on."
+    )
+
+
+class ServiceUpdate(Patch):
+    nullable = frozenset({"owner_team_id"})
+
+    name: ServiceName | None = None
+    slug: Slug | None = None
+    description: Description | None = None
+    owner_team_id: int | None = None
+    tags: Tags | None = None
+    depends_on: list[int] | None = Field(
+        default=None, description="Replaces the list of services this one depends on."
+    )
+
+
+class ServiceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    slug: str
+    description: str
+    owner_team_id: int | None
+    tags: list[str]
+    depends_on: list[int] = Field(default_factory=list)
+    status: Literal["operational", "degraded"] = Field(
+        default="operational", description="`degraded` while the service has open incidents."
+    )
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,1 @@
+"""Installation-wide incident policy: the priority matrix and the SLA targets."""

@@ -1,0 +1,172 @@
+"""Read side of incidents: filtered, sorted, paged lists; CSV rows; counts; timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from watchkeeper.catalog.categories.models import Category
+from watchkeeper.catalog.services.models import Service
+from watchkeeper.catalog.users.models import User
+from watchkeeper.core.pagination import PageRequest
+from watchkeeper.core.priority import label
+from watchkeeper.db.pagination import paginate
+from watchkeeper.incidents.lifecycle import OPEN
+from watchkeeper.incidents.models import Incident, TimelineEntry
+from watchkeeper.incidents.search import matches
+
+SORTABLE = {
+    "number": Incident.id,
+    "created_at": Incident.created_at,
+    "updated_at": Incident.updated_at,
+    "priority": Incident.priority,
+}
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """The list filters of API, UI and CSV; empty means no filter."""
+
+    status: Sequence[str] = ()
+    priority: Sequence[int] = ()
+    service_id: int | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    category_id: int | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    q: str | None = None
+    tags: Sequence[str] = field(default_factory=tuple)
+
+
+def filtered(session: Session, where: IncidentFilter) -> Select[Incident]:
+    stmt = select(Incident)
+    if where.status:
+        stmt = stmt.where(Incident.status.in_(list(where.status)))
+    if where.priority:
+        stmt = stmt.where(Incident.priority.in_(list(where.priority)))
+    if where.service_id is not None:
+        stmt = stmt.where(Incident.service_id == where.service_id)
+    if where.team_id is not None:
+        owned = select(Service.id).where(Service.owner_team_id == where.team_id)
+        stmt = stmt.where(Incident.service_id.in_(owned))
+    if where.assignee_id is not None:
+        stmt = stmt.where(Incident.assignee_id == where.assignee_id)
+    if where.category_id is not None:
+        # A top-level category stands for itself and its children.
+        children = select(Category.id).where(Category.parent_id == where.category_id)
+        stmt = stmt.where(
+            or_(Incident.category_id == where.category_id, Incident.category_id.in_(children))
+        )
+    if where.created_after is not None:
+        stmt = stmt.where(Incident.created_at >= where.created_after)
+    if where.created_before is not None:
+        stmt = stmt.where(Incident.created_at < where.created_before)
+    if where.q:
+        stmt = stmt.where(matches(session, where.q))
+    return stmt
+
+
+def list_(
+    session: Session, *, where: IncidentFilter, page: PageRequest
+) -> tuple[Sequence[Incident], str | None]:
+    return paginate(
+        session, filtered(session, where), request=page, sortable=SORTABLE, id_column=Incident.id
+    )
+
+
+def open_counts_by_service(session: Session, service_ids: Sequence[int]) -> dict[int, int]:
+    """How many open incidents each service has (services with none are absent)."""
+    if not service_ids:
+        return {}
+    rows = session.execute(
+        select(Incident.service_id, func.count())
+        .where(Incident.service_id.in_(list(service_ids)), Incident.status.in_(list(OPEN)))
+        .group_by(Incident.service_id)
+    )
+    return {int(service_id): int(count) for service_id, count in rows}
+
+
+def timeline(
+    session: Session, *, incident_id: int, after_id: int | None = None, limit: int = 500
+) -> Sequence[TimelineEntry]:
+    """Timeline entries oldest first; `after_id` continues from a previous read."""
+    stmt = select(TimelineEntry).where(TimelineEntry.incident_id == incident_id)
+    if after_id is not None:
+        stmt = stmt.where(TimelineEntry.id > after_id)
+    return session.scalars(stmt.order_by(TimelineEntry.id).limit(limit)).all()
+
+
+def last_change(session: Session, where: IncidentFilter) -> tuple[int, datetime | None]:
+    """A cheap fingerprint of a list (count and newest change) for live updates."""
+    stmt = filtered(session, where).with_only_columns(func.count(), func.max(Incident.updated_at))
+    row = session.execute(stmt).one()
+    return int(row[0]), row[1]
+
+
+CSV_COLUMNS = (
+    "number",
+    "title",
+    "status",
+    "priority",
+    "impact",
+    "urgency",
+    "service",
+    "category",
+    "assignee",
+    "source",
+    "tags",
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "closed_at",
+    "sla_acknowledge",
+    "sla_resolve",
+    "resolution_code",
+    "merged_into",
+)
+
+
+def csv_rows(session: Session, *, where: IncidentFilter) -> Iterator[list[Any]]:
+    """Rows for the CSV export, newest first, streamed from the database in chunks."""
+    assignee = aliased(User)
+    stmt = (
+        filtered(session, where)
+        .add_columns(Service.name, Category.path, assignee.login)
+        .join(Service, Service.id == Incident.service_id)
+        .outerjoin(Category, Category.id == Incident.category_id)
+        .outerjoin(assignee, assignee.id == Incident.assignee_id)
+        .order_by(Incident.created_at.desc(), Incident.id.desc())
+        .execution_options(yield_per=1000)
+    )
+    for incident, service_name, category_path, login in session.execute(stmt):
+        yield [
+            incident.id,
+            incident.title,
+            incident.status,
+            label(incident.priority),
+            incident.impact,
+            incident.urgency,
+            service_name,
+            category_path or "",
+            login or "",
+            incident.source,
+            " ".join(incident.tags),
+            _iso(incident.created_at),
+            _iso(incident.acknowledged_at),
+            _iso(incident.resolved_at),
+            _iso(incident.closed_at),
+            incident.sla_ack,
+            incident.sla_resolve,
+            incident.resolution_code or "",
+            incident.merged_into_id or "",
+        ]
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
