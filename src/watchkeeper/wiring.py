@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry
 
 from watchkeeper.catalog.access.service import SessionPolicy
 from watchkeeper.catalog.access.throttle import LoginThrottle
+from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.users import service as users
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.db import migrate
@@ -133,6 +134,7 @@ def prepare(settings: Settings, *, clock: Clock | None = None) -> Installation:
     if before != after:
         log.info("database migrated", before=before or "empty", after=after)
     password = database.run(lambda s: users.ensure_first_admin(s, now=clock.now()))
+    database.run(categories.seed_defaults)
     secret_key(settings)
     return Installation(
         settings=settings, database=database, clock=clock, first_admin_password=password

@@ -92,6 +92,11 @@ def open_counts_by_service(session: Session, service_ids: Sequence[int]) -> dict
     return {int(service_id): int(count) for service_id, count in rows}
 
 
+def has_incidents(session: Session, service_id: int) -> bool:
+    stmt = select(Incident.id).where(Incident.service_id == service_id).limit(1)
+    return session.scalar(stmt) is not None
+
+
 def timeline(
     session: Session, *, incident_id: int, after_id: int | None = None, limit: int = 500
 ) -> Sequence[TimelineEntry]:

@@ -21,7 +21,7 @@ from watchkeeper.core.priority import derive, label, parse_label
 from watchkeeper.db.upsert import insert_for
 from watchkeeper.incidents import errors
 from watchkeeper.incidents.lifecycle import Status
-from watchkeeper.incidents.models import Incident, IncidentCounter
+from watchkeeper.incidents.models import Incident, IncidentCounter, TimelineEntry
 from watchkeeper.incidents.policy import service as policy
 from watchkeeper.incidents.schemas import IncidentCreate, IncidentUpdate, Source
 from watchkeeper.incidents.sla import ClockState, deadlines
@@ -163,10 +163,14 @@ def update(
     return incident
 
 
-def add_note(session: Session, *, incident_id: int, text: str, actor: Actor, now: datetime) -> None:
+def add_note(
+    session: Session, *, incident_id: int, text: str, actor: Actor, now: datetime
+) -> TimelineEntry:
     incident = editable(session, incident_id=incident_id)
-    record(session, incident_id=incident.id, kind="note", summary=text, actor=actor, at=now)
+    entry = record(session, incident_id=incident.id, kind="note", summary=text, actor=actor, at=now)
     incident.updated_at = now
+    session.flush()
+    return entry
 
 
 def schedule_sla(incident: Incident) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchkeeper.web.api.v1 import me, teams, tokens, users
+from watchkeeper.web.api.v1 import (
+    catalog,
+    incident_actions,
+    incidents,
+    me,
+    policy,
+    teams,
+    tokens,
+    users,
+)
 from watchkeeper.web.api.v1.problem_schema import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
@@ -12,3 +21,7 @@ router.include_router(me.router)
 router.include_router(users.router)
 router.include_router(teams.router)
 router.include_router(tokens.router)
+router.include_router(catalog.router)
+router.include_router(policy.router)
+router.include_router(incidents.router)
+router.include_router(incident_actions.router)
