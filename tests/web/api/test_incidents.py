@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -25,7 +26,7 @@ def service_id(client: TestClient, admin: Person) -> int:
 
 def _declare(
     client: TestClient, person: Person, service_id: int, **fields: object
-) -> dict[str, object]:
+) -> dict[str, Any]:
     body = {"title": "Checkout returns 502", "service_id": service_id, **fields}
     response = client.post("/api/v1/incidents", json=body, headers=bearer(person))
     assert response.status_code == 201, response.text
