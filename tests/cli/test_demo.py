@@ -12,6 +12,7 @@ from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.teams.models import TeamMembership
 from watchkeeper.cli.demo import DEMO_PASSWORD, load_demo
 from watchkeeper.core.clock import FrozenClock
+from watchkeeper.incidents.models import Incident
 from watchkeeper.settings import Settings
 from watchkeeper.wiring import prepare
 
@@ -26,6 +27,7 @@ def test_demo_data_loads_once_with_working_logins(tmp_path: Path) -> None:
         load_demo(installation)  # a second run finds teams and adds nothing
         with installation.database.transaction() as session:
             assert session.scalar(select(func.count()).select_from(TeamMembership)) == 6
+            assert session.scalar(select(func.count()).select_from(Incident)) == 3
             _, secret = access.login(
                 session, login="alice", password=DEMO_PASSWORD, now=START, policy=POLICY
             )

@@ -2,73 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx2
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import first_admin
 from tests.e2e.server import ServerProcess
-from tests.pg import IN_CI
-
-CHROMIUM = os.environ.get("WATCHKEEPER_TEST_CHROMIUM", "/usr/bin/chromium")
-# As root in a container there is no sandbox; background networking would only hit a
-# closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        message = f"no chromium at {CHROMIUM}; `make test` installs Debian's package as root"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def test_first_admin_creates_a_user_and_a_token_then_logs_out(
     server: ServerProcess, page: Page
 ) -> None:
-    password = server.admin_password
-    assert password
-    page.goto(f"{server.url}/login")
-    page.get_by_label("Login").fill("admin")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    first_admin(page, server)
 
-    expect(page).to_have_url(f"{server.url}/account/password")
-    page.get_by_label("Current password").fill(password)
-    page.get_by_label("New password (at least 10 characters)").fill("admin-chosen-password")
-    page.get_by_label("New password again").fill("admin-chosen-password")
-    page.get_by_role("button", name="Change password").click()
-    expect(page.get_by_text("Password changed")).to_be_visible()
-
+    page.get_by_text("Admin", exact=True).click()
     page.get_by_role("link", name="Users").click()
     page.get_by_text("New user").click()
     page.get_by_label("Login").fill("alice")

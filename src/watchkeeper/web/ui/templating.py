@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -26,7 +28,33 @@ def local_time(value: datetime | None, zone: str = "UTC") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+# CommonMark without raw HTML: what people type is shown, never executed. markdown-it
+# also refuses javascript: and similar link targets.
+_markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table")
+
+
+def markdown(text: str | None) -> Markup:
+    return Markup(_markdown.render(text or ""))
+
+
+def duration(delta: timedelta | None) -> str:
+    """`4 min`, `2 h 5 min`, `3 d 4 h`: short and readable."""
+    if delta is None:
+        return "—"
+    seconds = abs(int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min" if minutes else f"{seconds} s"
+
+
 templates.env.filters["local_time"] = local_time
+templates.env.filters["markdown"] = markdown
+templates.env.filters["duration"] = duration
 templates.env.globals["version"] = __version__
 
 

@@ -5,8 +5,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from watchkeeper.web.deps import verify_csrf
-from watchkeeper.web.ui.routes import account, admin_teams, admin_users, auth, home
+from watchkeeper.web.ui.routes import (
+    account,
+    admin_catalog,
+    admin_policy,
+    admin_teams,
+    admin_users,
+    auth,
+    home,
+    incident_lists,
+    incident_page,
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
-for module in (auth, home, account, admin_users, admin_teams):
+for module in (
+    auth,
+    home,
+    account,
+    admin_users,
+    admin_teams,
+    admin_catalog,
+    admin_policy,
+    incident_lists,
+    incident_page,
+):
     router.include_router(module.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -15,6 +16,7 @@ from watchkeeper.core.errors import WatchkeeperError
 from watchkeeper.web.context import context_of
 
 M = TypeVar("M", bound=BaseModel)
+_WORDS = re.compile(r"[,\s]+")
 T = TypeVar("T")
 
 
@@ -31,11 +33,13 @@ class Outcome(Generic[T]):
 
 
 def parse_form(model: type[M], form: FormData, *, lists: tuple[str, ...] = ()) -> M:
-    """Validate a form against `model`; empty fields count as absent."""
+    """Validate a form against `model`; empty fields count as absent. A list field takes
+    repeated inputs (checkboxes) or one text input of comma- or space-separated words."""
     data: dict[str, object] = {}
     for key in model.model_fields:
         if key in lists:
-            data[key] = [value for value in form.getlist(key) if value != ""]
+            values = [value for value in form.getlist(key) if isinstance(value, str)]
+            data[key] = [word for value in values for word in _WORDS.split(value) if word]
         elif (value := form.get(key)) not in (None, ""):
             data[key] = value
     return model.model_validate(data)

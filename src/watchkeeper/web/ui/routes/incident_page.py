@@ -1,0 +1,304 @@
+"""One incident's page: header with SLA clocks, actions, fields, roles, tasks, notes, timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from watchkeeper.catalog.categories import service as categories
+from watchkeeper.catalog.services import service as services
+from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
+from watchkeeper.incidents import links, queries, tasks, transitions
+from watchkeeper.incidents import service as incidents
+from watchkeeper.incidents.lifecycle import Status, allowed_actions
+from watchkeeper.incidents.schemas import (
+    CloseIn,
+    IncidentUpdate,
+    ResolutionCode,
+    TaskIn,
+    TaskUpdate,
+)
+from watchkeeper.incidents.timeline import Actor
+from watchkeeper.web.api.v1.incident_views import sla_out
+from watchkeeper.web.context import context_of
+from watchkeeper.web.deps import DbSession, FormBody, UiViewer
+from watchkeeper.web.ui.routes.forms import Outcome, attempt, submit
+from watchkeeper.web.ui.routes.incident_lists import people
+from watchkeeper.web.ui.templating import render
+
+router = APIRouter(prefix="/incidents/{incident_id}")
+PEOPLE_FIELDS = ("assignee_id", "commander_id", "communications_lead_id", "scribe_id")
+
+
+def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]:
+    incident = incidents.get(session, incident_id=incident_id)
+    rules = incidents.load_policy(session)
+    return {
+        "incident": incident,
+        "sla": sla_out(incident, rules, now),
+        "priority": label(incident.priority),
+        "matrix_priority": label(rules.matrix[(incident.impact, incident.urgency)]),
+        "actions": [action.value for action in allowed_actions(Status(incident.status))],
+        "service": services.get(session, service_id=incident.service_id),
+        "all_services": services.all_(session),
+        "all_categories": categories.tree(session),
+        "category": next(
+            (c for c in categories.tree(session) if c.id == incident.category_id), None
+        ),
+        "people": people(session),
+        "names": people(
+            session, [incident.created_by_id, *(getattr(incident, f) for f in PEOPLE_FIELDS)]
+        ),
+        "tasks": tasks.list_(session, incident_id=incident.id),
+        "timeline": queries.timeline(session, incident_id=incident.id),
+        "related": links.related_ids(session, incident_id=incident.id),
+        "impacts": IMPACT_NAMES,
+        "urgencies": URGENCY_NAMES,
+        "codes": list(ResolutionCode),
+    }
+
+
+def _page(
+    request: Request, incident_id: int, *, errors: list[str] | None = None, status: int = 200
+) -> Response:
+    ctx = context_of(request)
+    now = ctx.clock.now()
+    context = ctx.database.run(lambda s: page_context(s, incident_id, now), write=False)
+    return render(request, "incidents/show.html", {**context, "errors": errors}, status_code=status)
+
+
+@router.get("")
+def show(request: Request, _: UiViewer, incident_id: int) -> Response:
+    return _page(request, incident_id)
+
+
+@router.get("/timeline")
+def timeline_rows(
+    request: Request, _: UiViewer, session: DbSession, incident_id: int, after: int = 0
+) -> Response:
+    """New timeline entries after `after`, polled by the page; 204 when there are none."""
+    entries = queries.timeline(session, incident_id=incident_id, after_id=after)
+    if not entries:
+        return Response(status_code=204)
+    return render(
+        request, "incidents/timeline.html", {"timeline": entries, "incident_id": incident_id}
+    )
+
+
+def _act(
+    request: Request,
+    principal: UiViewer,
+    incident_id: int,
+    work: Callable[[Session, Actor], object],
+) -> Response:
+    """Run an action as the viewer; back to the page, or the page with the error."""
+    principal.require(Role.RESPONDER)
+    actor = Actor(principal.user_id, principal.login)
+    outcome: Outcome[object] = attempt(request, lambda session: work(session, actor))
+    if not outcome.ok:
+        return _page(request, incident_id, errors=outcome.errors, status=409)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+def _text(form: FormBody, name: str) -> str | None:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+@router.post("/acknowledge")
+def acknowledge(request: Request, principal: UiViewer, incident_id: int) -> Response:
+    now = context_of(request).clock.now()
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: transitions.acknowledge(s, incident_id=incident_id, actor=a, now=now),
+    )
+
+
+@router.post("/resolve")
+def resolve(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    now, note = context_of(request).clock.now(), _text(form, "note")
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: transitions.resolve(s, incident_id=incident_id, actor=a, now=now, note=note),
+    )
+
+
+@router.post("/hold")
+def hold(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    now, reason = context_of(request).clock.now(), _text(form, "reason")
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: transitions.hold(s, incident_id=incident_id, actor=a, now=now, reason=reason),
+    )
+
+
+@router.post("/resume")
+def resume(request: Request, principal: UiViewer, incident_id: int) -> Response:
+    now = context_of(request).clock.now()
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: transitions.resume(s, incident_id=incident_id, actor=a, now=now),
+    )
+
+
+@router.post("/reopen")
+def reopen(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    ctx = context_of(request)
+    now, reason = ctx.clock.now(), _text(form, "reason")
+    window = timedelta(days=ctx.settings.reopen_window_days)
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: transitions.reopen(
+            s, incident_id=incident_id, actor=a, now=now, reason=reason, window=window
+        ),
+    )
+
+
+@router.post("/close")
+def close(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    principal.require(Role.RESPONDER)
+    now = context_of(request).clock.now()
+    actor = Actor(principal.user_id, principal.login)
+    outcome = submit(
+        request,
+        CloseIn,
+        form,
+        lambda s, data: transitions.close(
+            s, incident_id=incident_id, actor=actor, now=now, data=data
+        ),
+    )
+    if not outcome.ok:
+        return _page(request, incident_id, errors=outcome.errors, status=422)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/edit")
+def edit(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    """Save the fields form; unchanged fields leave no trace on the timeline."""
+    now = context_of(request).clock.now()
+
+    def work(session: Session, actor: Actor) -> object:
+        incident = incidents.get(session, incident_id=incident_id)
+        data = _update_from_form(
+            form, overridden=incident.priority_overridden, current=label(incident.priority)
+        )
+        return incidents.update(session, incident_id=incident_id, data=data, actor=actor, now=now)
+
+    return _act(request, principal, incident_id, work)
+
+
+def _update_from_form(form: FormBody, *, overridden: bool, current: str) -> IncidentUpdate:
+    fields: dict[str, Any] = {}
+    for name in ("title", "description", "customer_impact"):
+        if (value := form.get(name)) is not None:
+            fields[name] = value
+    for name in ("service_id", "impact", "urgency"):
+        if value := _text(form, name):
+            fields[name] = value
+    for name in ("category_id", *PEOPLE_FIELDS):
+        if name in form:
+            fields[name] = _text(form, name)
+    if (tags := form.get("tags")) is not None and isinstance(tags, str):
+        fields["tags"] = [tag for tag in tags.replace(",", " ").split() if tag]
+    wanted = _text(form, "priority")
+    if wanted and (not overridden or wanted != current):
+        fields["priority"], fields["priority_reason"] = wanted, _text(form, "priority_reason")
+    elif not wanted and overridden:
+        fields["priority"] = None
+    try:
+        return IncidentUpdate.model_validate(fields)
+    except ValueError as exc:
+        raise Invalid("some fields are not valid", errors=[FieldError("form", str(exc))]) from exc
+
+
+@router.post("/notes")
+def add_note(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    now, text = context_of(request).clock.now(), _text(form, "text")
+    if text is None:
+        return _page(request, incident_id, errors=["write something first"], status=422)
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: incidents.add_note(s, incident_id=incident_id, text=text, actor=a, now=now),
+    )
+
+
+@router.post("/tasks")
+def add_task(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    now, title = context_of(request).clock.now(), _text(form, "title")
+    assignee = _text(form, "assignee_id")
+    if title is None:
+        return _page(request, incident_id, errors=["a task needs a title"], status=422)
+    data = TaskIn(title=title[:500], assignee_id=int(assignee) if assignee else None)
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: tasks.add(s, incident_id=incident_id, data=data, actor=a, now=now),
+    )
+
+
+@router.post("/tasks/{task_id}")
+def toggle_task(
+    request: Request, principal: UiViewer, incident_id: int, task_id: int, form: FormBody
+) -> Response:
+    now = context_of(request).clock.now()
+    data = TaskUpdate(done=form.get("done") == "true")
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: tasks.change(
+            s, incident_id=incident_id, task_id=task_id, data=data, actor=a, now=now
+        ),
+    )
+
+
+@router.post("/merge")
+def merge(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    now = context_of(request).clock.now()
+    raw = (_text(form, "incident_ids") or "").replace("#", " ").replace(",", " ").split()
+    if not raw or not all(part.isdigit() for part in raw):
+        return _page(
+            request, incident_id, errors=["give incident numbers, e.g. 12, 15"], status=422
+        )
+    ids = [int(part) for part in raw]
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: links.merge(s, survivor_id=incident_id, duplicate_ids=ids, actor=a, now=now),
+    )
+
+
+@router.post("/links")
+def link(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+    now = context_of(request).clock.now()
+    other = (_text(form, "incident_id") or "").lstrip("#")
+    if not other.isdigit():
+        return _page(request, incident_id, errors=["give an incident number"], status=422)
+    return _act(
+        request,
+        principal,
+        incident_id,
+        lambda s, a: links.link(s, incident_id=incident_id, other_id=int(other), actor=a, now=now),
+    )
