@@ -31,6 +31,7 @@ class Incident(Base):
         CheckConstraint("urgency BETWEEN 1 AND 4", name="urgency"),
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority"),
         Index("ix_incidents_created", "created_at", "id"),
+        Index("ix_incidents_updated", "updated_at", "id"),
         Index("ix_incidents_status_created", "status", "created_at", "id"),
         Index("ix_incidents_service_created", "service_id", "created_at", "id"),
         Index("ix_incidents_priority_created", "priority", "created_at", "id"),

@@ -107,11 +107,13 @@ def timeline(
     return session.scalars(stmt.order_by(TimelineEntry.id).limit(limit)).all()
 
 
-def last_change(session: Session, where: IncidentFilter) -> tuple[int, datetime | None]:
-    """A cheap fingerprint of a list (count and newest change) for live updates."""
-    stmt = filtered(session, where).with_only_columns(func.count(), func.max(Incident.updated_at))
-    row = session.execute(stmt).one()
-    return int(row[0]), row[1]
+def last_change(session: Session) -> datetime | None:
+    """When any incident last changed: a fingerprint for live lists, read from one index.
+
+    Incidents are never deleted and every change moves `updated_at`, so a list whose
+    fingerprint is unchanged is unchanged (a changed one may be too; it is then re-read).
+    """
+    return session.scalar(select(func.max(Incident.updated_at)))
 
 
 CSV_COLUMNS = (

@@ -70,7 +70,7 @@ def _rows_context(request: Request, session: Session, now: Any) -> dict[str, Any
     )
     page = PageRequest(limit=PAGE_SIZE, cursor=request.query_params.get("cursor"), sort=sort)
     rows, next_cursor = queries.list_(session, where=where, page=page)
-    count, newest = queries.last_change(session, where)
+    newest = queries.last_change(session)
     rules = incidents.load_policy(session)
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "since"])
     return {
@@ -79,7 +79,7 @@ def _rows_context(request: Request, session: Session, now: Any) -> dict[str, Any
         "services": {s.id: s.name for s in services.all_(session)},
         "assignees": people(session, [row.assignee_id for row in rows]),
         "next_cursor": next_cursor,
-        "fingerprint": f"{count}-{newest.isoformat() if newest else ''}",
+        "fingerprint": newest.isoformat() if newest else "none",
         "query": query,
         "filters": raw,
     }
