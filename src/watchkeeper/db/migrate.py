@@ -14,7 +14,7 @@ from watchkeeper.db.session import Database
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 # Objects that migrations create outside the models (full-text search structures); the
 # comparison of models and database leaves them out.
-UNMANAGED_PREFIXES = ("incidents_fts", "ix_incidents_search")
+UNMANAGED_PREFIXES = ("incidents_fts", "ix_incidents_search", "search_vector")
 
 
 def is_managed(
