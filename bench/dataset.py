@@ -279,7 +279,7 @@ def load(database: Database, shape: Shape, *, progress: bool = True) -> None:
                 if progress:
                     print(f"  loaded {number:>9,} incidents", end="\r", flush=True)
         cursor.execute(
-            "INSERT INTO incident_counters (name, value) VALUES ('incident', %d)" % shape.incidents
+            f"INSERT INTO incident_counters (name, value) VALUES ('incident', {shape.incidents:d})"
         )
         raw.commit()
     finally:

@@ -133,7 +133,7 @@ def setup_catalog(database: Database, now: datetime) -> tuple[Shape, str, list[i
         )
         return [u.id for u in users], service_ids, category_ids, token, team_ids
 
-    user_ids, service_ids, category_ids, token, team_ids = database.run(work)  # type: ignore[arg-type]
+    user_ids, service_ids, category_ids, token, team_ids = database.run(work)
     return Shape(0, service_ids, user_ids, category_ids, now), token, team_ids
 
 
@@ -169,13 +169,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def measure(call: Callable[[], httpx2.Response], runs: int) -> list[float]:
+def measure(client: httpx2.Client, path: Callable[[], str], runs: int) -> list[float]:
     for _ in range(10):
-        call()
+        client.get(path())
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        response = call()
+        response = client.get(path())
         timings.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise RuntimeError(
@@ -260,7 +260,7 @@ def run(kind: str, incidents: int, requests: int) -> list[tuple[str, str, list[f
             results = []
             for name, path in cases(shape, team_ids, rng).items():
                 client = browser if name == "page" else api
-                results.append((kind, name, measure(lambda: client.get(path()), requests)))
+                results.append((kind, name, measure(client, path, requests)))
             api.close()
             browser.close()
             return results

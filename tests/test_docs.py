@@ -9,7 +9,7 @@ import pytest
 import typer.main
 
 from watchkeeper.cli.main import app
-from watchkeeper.settings import Settings
+from watchkeeper.settings import ClientSettings, Settings
 
 DOCS = Path(__file__).parent.parent / "docs"
 
@@ -30,6 +30,13 @@ ALL_COMMANDS = _commands(typer.main.get_command(app), "watchkeeper")
 @pytest.mark.parametrize("field", sorted(Settings.model_fields))
 def test_every_setting_is_in_the_configuration_docs(field: str) -> None:
     assert f"WATCHKEEPER_{field.upper()}" in (DOCS / "configuration.md").read_text()
+
+
+@pytest.mark.parametrize("field", sorted(ClientSettings.model_fields))
+def test_every_client_setting_is_in_the_command_line_client_docs(field: str) -> None:
+    text = (DOCS / "configuration.md").read_text()
+    section = text[text.index("## Command-line client") :]
+    assert f"### `WATCHKEEPER_{field.upper()}`" in section
 
 
 @pytest.mark.parametrize("command", ALL_COMMANDS)

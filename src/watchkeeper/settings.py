@@ -1,4 +1,5 @@
-"""The one settings object; the only module that reads the environment.
+"""The settings objects, server and command-line client; the only module that reads the
+environment.
 
 Every field is documented in docs/configuration.md (a test keeps the two in step).
 """
@@ -123,3 +124,35 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.resolved_base_url.startswith("https://")
+
+
+class ClientSettings(BaseSettings):
+    """Where `watchkeeper incident ...` finds the server: `WATCHKEEPER_*` variables only.
+
+    Command-line flags override these; the client config file fills in what is still
+    missing (the CLI reads it, from `client_config`).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="WATCHKEEPER_", env_file=None, env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    url: str | None = Field(
+        default=None,
+        description="URL of the Watchkeeper server the command-line client talks to, "
+        "e.g. `https://watchkeeper.example.com`.",
+    )
+    token: SecretStr | None = Field(
+        default=None, description="API token the command-line client sends to the server."
+    )
+    client_config: Path = Field(
+        default=Path("~/.config/watchkeeper/client.toml"),
+        validate_default=True,
+        description="TOML file with `url` and `token` for the command-line client, read "
+        "for whichever of the two no flag or variable gives.",
+    )
+
+    @field_validator("client_config")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()

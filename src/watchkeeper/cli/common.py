@@ -1,4 +1,8 @@
-"""What every command shares: settings, the database, clean error messages."""
+"""What every command shares: settings, the database, clean error messages.
+
+The web app, the engine and Alembic are imported inside the commands that use them, so
+that commands talking to a server over HTTP start fast.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,20 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
 from watchkeeper.core.clock import SystemClock
 from watchkeeper.core.errors import WatchkeeperError
-from watchkeeper.db import migrate
-from watchkeeper.db.session import Database
 from watchkeeper.settings import Settings
-from watchkeeper.wiring import open_database
+
+if TYPE_CHECKING:
+    from watchkeeper.db.session import Database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,7 +36,8 @@ clock = SystemClock()
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # Escaped: messages quote user input and server answers, which may hold `[...]`.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -68,6 +74,8 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def settings_database() -> Iterator[Database]:
     """The database the settings point at, closed when the command ends."""
+    from watchkeeper.wiring import open_database
+
     database = open_database(load_settings())
     try:
         yield database
@@ -78,6 +86,8 @@ def settings_database() -> Iterator[Database]:
 @contextmanager
 def ready_database() -> Iterator[Database]:
     """Like `settings_database`, refusing one that is not migrated to head."""
+    from watchkeeper.db import migrate
+
     with settings_database() as database:
         current, head = migrate.current(database), migrate.head()
         if current != head:

@@ -7,11 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from alembic import command
 
 from watchkeeper.cli.common import console, friendly, settings_database
-from watchkeeper.db import migrate
-from watchkeeper.db.session import Database
 
 app = typer.Typer(help="Database schema: upgrade and inspect migrations.", no_args_is_help=True)
 
@@ -20,6 +17,8 @@ app = typer.Typer(help="Database schema: upgrade and inspect migrations.", no_ar
 @friendly
 def upgrade() -> None:
     """Apply all pending migrations (serve does this on start, too)."""
+    from watchkeeper.db import migrate
+
     with settings_database() as database:
         before = migrate.current(database)
         migrate.upgrade(database)
@@ -34,6 +33,8 @@ def upgrade() -> None:
 @friendly
 def current() -> None:
     """Show the database's revision and the code's."""
+    from watchkeeper.db import migrate
+
     with settings_database() as database:
         at, head = migrate.current(database), migrate.head()
     state = "up to date" if at == head else "needs `watchkeeper db upgrade`"
@@ -44,6 +45,11 @@ def current() -> None:
 @friendly
 def revision(message: Annotated[str, typer.Option("-m", "--message")]) -> None:
     """For developers: autogenerate a migration from the models."""
+    from alembic import command
+
+    from watchkeeper.db import migrate
+    from watchkeeper.db.session import Database
+
     with tempfile.TemporaryDirectory() as tmp:
         database = Database.from_url(f"sqlite:///{Path(tmp) / 'scratch.db'}")
         migrate.upgrade(database)

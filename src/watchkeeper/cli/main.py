@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from watchkeeper import __version__
-from watchkeeper.cli import db, serve, tokens, users
+from watchkeeper.cli import db, incidents, serve, tokens, users
 
 app = typer.Typer(
     name="watchkeeper",
@@ -21,6 +21,7 @@ app.command("engine")(serve.engine)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
+app.add_typer(incidents.app, name="incident")
 
 
 def _version(value: bool) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
 from watchkeeper.cli.common import friendly, load_settings
-from watchkeeper.cli.demo import load_demo
-from watchkeeper.wiring import Installation, build_app, build_runner, configure_logging, prepare
+
+if TYPE_CHECKING:
+    from watchkeeper.wiring import Installation
 
 
 def _banner(installation: Installation, *, engine: bool) -> None:
@@ -48,6 +48,11 @@ def serve(
     ] = False,
 ) -> None:
     """Migrate the database, create the first admin if needed, and serve UI, API and engine."""
+    import uvicorn
+
+    from watchkeeper.cli.demo import load_demo
+    from watchkeeper.wiring import build_app, configure_logging, prepare
+
     overrides: dict[str, object] = {}
     if host is not None:
         overrides["host"] = host
@@ -82,6 +87,8 @@ def serve(
 @friendly
 def engine() -> None:
     """Run only the engine (timers, escalations, notifications); pairs with serve --no-engine."""
+    from watchkeeper.wiring import build_runner, configure_logging, prepare
+
     settings = load_settings()
     configure_logging(settings)
     installation = prepare(settings)

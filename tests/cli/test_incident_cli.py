@@ -1,0 +1,193 @@
+"""`watchkeeper incident ...` as a separate process against the real server, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import pytest
+import typer
+
+from tests.e2e.server import ServerProcess, free_port, start_server
+from watchkeeper.cli.client import Api, Target
+from watchkeeper.cli.common import friendly
+
+pytestmark = pytest.mark.e2e
+
+TITLE = "Disk full on web-1"
+
+
+@dataclass
+class Remote:
+    """The running server, an admin token for it, and a clean environment for the CLI."""
+
+    server: ServerProcess
+    token: str
+    home: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """No WATCHKEEPER_* from outside, and a home without a client config file."""
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_")}
+        return {**clean, "HOME": str(self.home), "COLUMNS": "200", **extra}
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        if env is None:
+            env = self.env(WATCHKEEPER_URL=self.server.url, WATCHKEEPER_TOKEN=self.token)
+        command = [sys.executable, "-m", "watchkeeper", "incident", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    def ok(self, *args: str, env: dict[str, str] | None = None) -> str:
+        result = self.run(*args, env=env)
+        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def error(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """The one `error:` line of a command that must fail with status 1."""
+        result = self.run(*args, env=env)
+        assert result.returncode == 1, f"{args}: {result.stdout}\n{result.stderr}"
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("error: ")
+        return lines[0]
+
+
+def _admin_token(data_dir: Path) -> str:
+    env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(data_dir), "WATCHKEEPER_LOG_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "watchkeeper", "token", "create", "--user", "admin"]
+    created = subprocess.run(
+        [*command, "--name", "cli"], env=env, capture_output=True, text=True, check=True
+    )
+    return created.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+    data_dir = tmp_path_factory.mktemp("server") / "data"
+    server = start_server(data_dir, env={"WATCHKEEPER_LOG_LEVEL": "WARNING"})
+    try:
+        token = _admin_token(data_dir)
+        response = httpx2.post(
+            f"{server.url}/api/v1/services",
+            json={"name": "Web"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 201, response.text
+        yield Remote(server=server, token=token, home=tmp_path_factory.mktemp("home"))
+    finally:
+        server.stop()
+
+
+def _declare(remote: Remote, service: str) -> int:
+    """Declare the test's incident (impact 2 and urgency 2 make it P3); its number."""
+    created = remote.ok("create", TITLE, "--service", service, "--impact", "2", "--urgency", "2")
+    match = re.fullmatch(rf"#(\d+) P3 triggered: {TITLE}\n", created)
+    assert match, created
+    return int(match.group(1))
+
+
+def test_an_incident_goes_from_declared_to_closed(remote: Remote) -> None:
+    number = _declare(remote, "web")
+    listed = remote.ok("list", "--status", "triggered")
+    assert re.search(rf"^ ?{number}\s+P3\s+triggered\s+{TITLE}\s+1\s", listed, re.M)
+    page = json.loads(remote.ok("list", "--priority", "P3", "--json"))
+    assert number in [item["number"] for item in page["items"]]
+    assert remote.ok("ack", str(number)) == f"#{number} P3 acknowledged: {TITLE}\n"
+    resolved = json.loads(remote.ok("resolve", str(number), "--note", "cleaned [tmp]", "--json"))
+    assert resolved["status"] == "resolved"
+    closed = remote.ok("close", str(number), "--code", "fixed", "--root-cause", "no log rotation")
+    assert closed == f"#{number} P3 closed: {TITLE}\n"
+    shown = remote.ok("show", str(number))
+    for kind in ("created", "acknowledged", "resolved", "closed"):
+        assert re.search(rf"\badmin\s+{kind}\s", shown), shown
+    assert "cleaned [tmp]" in shown
+    assert "no log rotation" in shown
+
+
+def test_refusals_are_one_error_line(remote: Remote) -> None:
+    number = _declare(remote, "1")
+    assert remote.error("close", str(number)) == (
+        "error: cannot close an incident that is triggered; allowed: acknowledge, resolve"
+    )
+    assert remote.error("show", "999999") == "error: no incident #999999"
+    assert remote.error("create", "x", "--service", "we") == (
+        "error: no service with slug 'we'; similar: web"
+    )
+
+
+def test_a_bad_token_an_unreachable_server_and_no_settings_say_what_to_fix(remote: Remote) -> None:
+    bad_token = remote.env(WATCHKEEPER_URL=remote.server.url, WATCHKEEPER_TOKEN="wk_api_nope")
+    refused = remote.error("list", env=bad_token)
+    assert "API token is unknown" in refused
+    assert "--token" in refused
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    unreachable = remote.error("list", "--url", nowhere, "--token", remote.token, env=remote.env())
+    assert unreachable.startswith(f"error: cannot reach {nowhere}: ")
+    missing = remote.error("ack", "1", env=remote.env())
+    for hint in ("--url", "--token", "WATCHKEEPER_URL", "WATCHKEEPER_TOKEN", "client.toml"):
+        assert hint in missing
+
+
+def test_the_config_file_and_flags_give_url_and_token(remote: Remote, tmp_path: Path) -> None:
+    config = tmp_path / "client.toml"
+    config.write_text(f'url = "{remote.server.url}"\ntoken = "{remote.token}"\n')
+    number = _declare(remote, "web")
+    shown = json.loads(
+        remote.ok("show", str(number), "--json", "--config", str(config), env=remote.env())
+    )
+    assert shown["incident"]["title"] == TITLE
+    assert [entry["kind"] for entry in shown["timeline"]] == ["created"]
+    # Flags beat variables, which beat the file that WATCHKEEPER_CLIENT_CONFIG names.
+    env = remote.env(WATCHKEEPER_CLIENT_CONFIG=str(config), WATCHKEEPER_TOKEN="wk_api_nope")
+    assert remote.ok("ack", str(number), "--token", remote.token, env=env).startswith(f"#{number} ")
+    assert "API token is unknown" in remote.error("list", env=env)
+
+
+def _odd_server(request: httpx2.Request) -> httpx2.Response:
+    answers = {
+        "/moved": httpx2.Response(301, headers={"location": "https://example.com/"}),
+        "/html": httpx2.Response(404, text="<html>not here</html>"),
+        "/page": httpx2.Response(200, text="<html>welcome</html>"),
+        "/invalid": httpx2.Response(
+            422,
+            json={
+                "detail": "invalid input: body.title: too long",
+                "errors": [
+                    {"location": "body.title", "detail": "too long"},
+                    {"location": "body.tags.0", "detail": "bad [tag]"},
+                ],
+            },
+        ),
+    }
+    return answers[request.url.path]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/moved", "error: http://wk redirects to https://example.com/; use that URL"),
+        ("/html", "error: http://wk answered 404 Not Found; is it a Watchkeeper server?"),
+        ("/page", "error: http://wk did not answer with JSON; is it a Watchkeeper server?"),
+        ("/invalid", "error: invalid input: body.title: too long; tags.0: bad [tag]"),
+    ],
+)
+def test_odd_answers_are_one_error_line_too(
+    path: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    @friendly
+    def fetch() -> None:
+        with Api(Target("http://wk", "wk_api_x"), httpx2.MockTransport(_odd_server)) as api:
+            api.get(path)
+
+    with pytest.raises(typer.Exit) as exited:
+        fetch()
+    assert exited.value.exit_code == 1
+    assert capsys.readouterr().err == message + "\n"
