@@ -38,6 +38,7 @@ class Incident(Base):
         Index("ix_incidents_assignee_created", "assignee_id", "created_at", "id"),
         Index("ix_incidents_category_created", "category_id", "created_at", "id"),
         Index("ix_incidents_sla_next", "sla_next_at"),
+        Index("ix_incidents_group", "service_id", "group_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -87,6 +88,8 @@ class Incident(Base):
         ForeignKey("incidents.id", ondelete="SET NULL")
     )
     reopened_count: Mapped[int] = mapped_column(default=0)
+    # Alerts that share this key (service + values of its group_by labels) join it.
+    group_key: Mapped[str | None] = mapped_column(String(255))
 
     @property
     def number(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from watchkeeper.db.base import Base
@@ -21,6 +21,12 @@ class Service(Base):
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Alert handling: resolve the incident when its last alert resolves; group alerts
+    # with the same values of `group_by` labels within the window into one incident
+    # (an empty list: one incident per alert fingerprint).
+    auto_resolve: Mapped[bool] = mapped_column(default=True, server_default=true())
+    group_by: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    group_window_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -1,0 +1,1 @@
+"""Noise reduction: routing rules, silences, maintenance windows and inhibition rules."""
