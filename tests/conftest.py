@@ -7,17 +7,19 @@ emptied, so each test starts from a fresh, fully migrated schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
-from sqlalchemy import text
+from sqlalchemy import select, text
 from starlette.testclient import TestClient
 
+from tests.factories import Person, make_person
 from tests.pg import fresh_schema, schema_name
+from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
@@ -110,3 +112,47 @@ def app(db: Database, settings: Settings, clock: FrozenClock) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def admin(db: Database, clock: FrozenClock) -> Person:
+    return make_person(db, now=clock.now(), role=Role.ADMIN, login="root")
+
+
+@pytest.fixture
+def responder(db: Database, clock: FrozenClock) -> Person:
+    return make_person(db, now=clock.now(), role=Role.RESPONDER, login="resp")
+
+
+@pytest.fixture
+def viewer(db: Database, clock: FrozenClock) -> Person:
+    return make_person(db, now=clock.now(), role=Role.VIEWER, login="view")
+
+
+Snapshot = Callable[[], dict[str, object]]
+# Bookkeeping that a request may move while "changing nothing": when a token or session
+# was last used (and the session's sliding deadline).
+_BOOKKEEPING = {
+    ("api_tokens", "last_used_at"),
+    ("web_sessions", "last_seen_at"),
+    ("web_sessions", "expires_at"),
+}
+
+
+@pytest.fixture
+def snapshot(db: Database) -> Snapshot:
+    """Every table's full contents, to show that a refused request changed nothing."""
+
+    def take() -> dict[str, object]:
+        state: dict[str, object] = {}
+        with db.transaction(write=False) as session:
+            for table in metadata.sorted_tables:
+                if table.name in ("engine_heartbeats", "engine_leases"):
+                    continue
+                columns = [c for c in table.columns if (table.name, c.name) not in _BOOKKEEPING]
+                order = list(table.primary_key.columns)
+                rows = session.execute(select(*columns).order_by(*order)).all()
+                state[table.name] = [tuple(row) for row in rows]
+        return state
+
+    return take

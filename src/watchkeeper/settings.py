@@ -61,6 +61,28 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted, in bytes; larger ones get 413.",
     )
+    ingest_max_body_bytes: int = Field(
+        default=524_288,
+        ge=1024,
+        description="Largest body the alert endpoints accept (512 KiB); larger ones get 413.",
+    )
+    ingest_rate_limit: str = Field(
+        default="100 per second",
+        description="Requests each integration may send, in `limits` notation; over it "
+        "the sender gets 429 with Retry-After.",
+    )
+    raw_payload_retention_days: int = Field(
+        default=30, ge=1, description="Days the raw body of every accepted request is kept."
+    )
+    flap_changes: int = Field(
+        default=6,
+        ge=2,
+        description="An alert that changes state more than this many times within "
+        "`flap_window_minutes` is flapping: its new alerts are kept but do not page.",
+    )
+    flap_window_minutes: int = Field(
+        default=30, ge=1, description="The window in which flapping is counted (minutes)."
+    )
     db_pool_size: int = Field(
         default=10, ge=1, description="Connections kept open per process (PostgreSQL)."
     )

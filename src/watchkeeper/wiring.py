@@ -23,9 +23,12 @@ from watchkeeper.db.session import Database
 from watchkeeper.engine import modules as engine_modules
 from watchkeeper.engine.metrics import EngineMetrics
 from watchkeeper.engine.runner import Runner
+from watchkeeper.pipeline.ingest.keys import KeyCache
+from watchkeeper.pipeline.ingest.writer import IntakeWriter
 from watchkeeper.settings import Settings
 from watchkeeper.web.app import create_app
 from watchkeeper.web.context import WebContext
+from watchkeeper.web.wire.intake import Intake
 
 SECRET_KEY_FILE = "secret_key"
 log = structlog.get_logger(__name__)
@@ -147,7 +150,7 @@ def prepare(settings: Settings, *, clock: Clock | None = None) -> Installation:
 def build_runner(installation: Installation) -> Runner:
     return Runner(
         database=installation.database,
-        modules=engine_modules.build(installation.registry),
+        modules=engine_modules.build(installation.registry, installation.settings),
         clock=installation.clock,
         metrics=EngineMetrics(installation.registry),
         poll_interval=installation.settings.engine_interval,
@@ -172,6 +175,15 @@ def build_app(installation: Installation, *, with_engine: bool | None = None) ->
         secret_key=secret_key(settings),
         engine_stale_after=timedelta(seconds=max(15.0, settings.engine_interval * 5)),
     )
+    writer = IntakeWriter(installation.database, wake=lambda: ctx.wake_engine())
+    ctx.intake = Intake(
+        writer=writer,
+        keys=KeyCache(installation.database),
+        rate=settings.ingest_rate_limit,
+        storage_uri=settings.rate_limit_storage_uri,
+    )
+    ctx.on_startup.append(writer.start)
+    ctx.on_shutdown.append(writer.stop)  # first: what was accepted gets written
     if with_engine:
         runner = build_runner(installation)
         ctx.wake_engine = runner.wake

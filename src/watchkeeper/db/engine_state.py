@@ -63,6 +63,15 @@ def acquire_lease(
     )
     if not exclusive:
         return _check_version(session, module=module, version=version)
+    if session.get_bind().dialect.name == "postgresql":
+        # Skip, rather than wait for, a lease row another engine is using right now.
+        mine = session.scalar(
+            select(EngineLease.module)
+            .where(EngineLease.module == module)
+            .with_for_update(skip_locked=True)
+        )
+        if mine is None:
+            return LeaseOutcome.BUSY
     result = session.execute(
         update(EngineLease)
         .where(

@@ -27,6 +27,10 @@ class EngineModule(Protocol):
     def wakeable(self) -> bool:
         """Whether an ingest wake-up should run this module at once."""
 
+    @property
+    def exclusive(self) -> bool:
+        """Whether only one engine may run it at a time, even on PostgreSQL (ordering)."""
+
     def run_once(self, session: Session, now: datetime) -> int:
         """Do one bounded batch of work in the caller's transaction; return rows handled."""
 
@@ -40,6 +44,7 @@ class CycleModule:
     interval: float
     run: RunOnce
     wakeable: bool = True
+    exclusive: bool = False
 
     def run_once(self, session: Session, now: datetime) -> int:
         return self.run(session, now)

@@ -160,7 +160,7 @@ class Runner:
             holder=self.holder,
             now=now,
             ttl=LEASE_TTL,
-            exclusive=self._exclusive,
+            exclusive=self._exclusive or module.exclusive,
         )
         if outcome is LeaseOutcome.SUPERSEDED:
             slot.superseded = True

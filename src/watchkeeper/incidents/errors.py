@@ -42,5 +42,9 @@ def cannot_merge(reason: str) -> Conflict:
     return Conflict(f"cannot merge: {reason}")
 
 
+def cannot_link(reason: str) -> Conflict:
+    return Conflict(f"cannot link: {reason}")
+
+
 def task_not_found(task_id: int) -> NotFound:
     return NotFound(f"no task {task_id} on this incident")

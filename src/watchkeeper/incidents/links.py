@@ -29,7 +29,7 @@ def related_ids(session: Session, *, incident_id: int) -> list[int]:
 def link(session: Session, *, incident_id: int, other_id: int, actor: Actor, now: datetime) -> None:
     """Mark two incidents as related (idempotent); both timelines say so."""
     if incident_id == other_id:
-        raise errors.cannot_merge("an incident is not related to itself")
+        raise errors.cannot_link("an incident cannot be linked to itself")
     get(session, incident_id=incident_id)
     get(session, incident_id=other_id)
     low, high = sorted((incident_id, other_id))

@@ -16,6 +16,7 @@ from watchkeeper.web.context import WebContext
 from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, ObservabilityMiddleware
 from watchkeeper.web.ui.routes import router as ui_router
 from watchkeeper.web.ui.templating import STATIC_DIR
+from watchkeeper.web.wire import alerts, heartbeats, pagerduty
 
 API_DESCRIPTION = (
     "Watchkeeper's REST API. Authenticate with `Authorization: Bearer <token>` "
@@ -47,8 +48,15 @@ def create_app(ctx: WebContext) -> FastAPI:
     problems.install(app)
     app.include_router(system.router)
     app.include_router(api_v1)
+    for wire in (alerts.router, pagerduty.router, heartbeats.router):
+        app.include_router(wire)
     app.include_router(ui_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(BodyLimitMiddleware, max_bytes=ctx.settings.max_body_bytes)
+    ingest = ctx.settings.ingest_max_body_bytes
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=ctx.settings.max_body_bytes,
+        by_prefix=(("/api/v1/integrations/", ingest), ("/v2/", ingest)),
+    )
     app.add_middleware(ObservabilityMiddleware, metrics=HttpMetrics(ctx.registry))
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry
 from starlette.requests import Request
@@ -14,6 +15,9 @@ from watchkeeper.catalog.access.throttle import LoginThrottle
 from watchkeeper.core.clock import Clock
 from watchkeeper.db.session import Database
 from watchkeeper.settings import Settings
+
+if TYPE_CHECKING:
+    from watchkeeper.web.wire.intake import Intake
 
 
 def _nothing() -> None:
@@ -33,6 +37,8 @@ class WebContext:
     wake_engine: Callable[[], None] = _nothing
     on_startup: list[Callable[[], None]] = field(default_factory=list)
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
+    # Event intake (group-commit writer, key cache, rate limit); None serves no wire routes.
+    intake: Intake | None = None
     # Readiness wants an engine heartbeat at most this old.
     engine_stale_after: timedelta = timedelta(seconds=15)
 

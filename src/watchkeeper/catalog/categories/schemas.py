@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from watchkeeper.core.patch import Patch
 
-CategoryName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^>]+$")]
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+CategoryName = Annotated[
+    str, BeforeValidator(_strip), Field(min_length=1, max_length=100, pattern=r"^[^>]+$")
+]
 
 
 class CategoryCreate(BaseModel):

@@ -50,8 +50,19 @@ def get(session: Session, *, category_id: int) -> Category:
 
 
 def tree(session: Session) -> Sequence[Category]:
-    """Every category, parents first and each followed by its children, by path."""
-    return session.scalars(select(Category).order_by(Category.path)).all()
+    """Every category, each parent followed by its children, both by name.
+
+    Sorted here rather than by the database, whose collation might interleave them.
+    """
+    rows = session.scalars(select(Category)).all()
+    children: dict[int | None, list[Category]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[Category] = []
+    for parent in sorted(children.get(None, []), key=lambda c: c.name.casefold()):
+        ordered.append(parent)
+        ordered.extend(sorted(children.get(parent.id, []), key=lambda c: c.name.casefold()))
+    return ordered
 
 
 def update(session: Session, *, category_id: int, data: CategoryUpdate) -> Category:

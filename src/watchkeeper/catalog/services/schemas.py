@@ -13,6 +13,8 @@ from watchkeeper.core.patch import Patch
 ServiceName = Annotated[str, Field(min_length=1, max_length=100)]
 Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[\w.:/-]+$")]
 Tags = Annotated[list[Tag], Field(max_length=30)]
+GroupBy = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=10)]
+GroupWindow = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
 
 
 class ServiceCreate(BaseModel):
@@ -26,6 +28,15 @@ class ServiceCreate(BaseModel):
     depends_on: list[int] = Field(
         default_factory=list, description="Ids of services this one depends on."
     )
+    auto_resolve: bool = Field(
+        default=True, description="Resolve an incident when its last alert resolves."
+    )
+    group_by: GroupBy = Field(
+        default_factory=list,
+        description="Alerts with equal values of these labels join one open incident; "
+        "empty: one incident per alert.",
+    )
+    group_window_minutes: GroupWindow = 60
 
 
 class ServiceUpdate(Patch):
@@ -39,6 +50,9 @@ class ServiceUpdate(Patch):
     depends_on: list[int] | None = Field(
         default=None, description="Replaces the list of services this one depends on."
     )
+    auto_resolve: bool | None = None
+    group_by: GroupBy | None = None
+    group_window_minutes: GroupWindow | None = None
 
 
 class ServiceOut(BaseModel):
@@ -51,6 +65,9 @@ class ServiceOut(BaseModel):
     owner_team_id: int | None
     tags: list[str]
     depends_on: list[int] = Field(default_factory=list)
+    auto_resolve: bool
+    group_by: list[str]
+    group_window_minutes: int
     status: Literal["operational", "degraded"] = Field(
         default="operational", description="`degraded` while the service has open incidents."
     )

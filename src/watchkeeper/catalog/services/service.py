@@ -33,6 +33,9 @@ def create(session: Session, *, data: ServiceCreate, now: datetime) -> Service:
         description=data.description,
         owner_team_id=data.owner_team_id,
         tags=sorted(set(data.tags)),
+        auto_resolve=data.auto_resolve,
+        group_by=list(dict.fromkeys(data.group_by)),
+        group_window_minutes=data.group_window_minutes,
         created_at=now,
         updated_at=now,
     )

@@ -16,6 +16,7 @@ class SlaClocks:
     version = 1
     interval = 1.0
     wakeable = False
+    exclusive = False
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.events = Counter(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from watchkeeper.web.api.v1 import (
+    alerts,
     catalog,
     incident_actions,
     incidents,
+    integrations,
     me,
     policy,
     teams,
@@ -25,3 +27,5 @@ router.include_router(catalog.router)
 router.include_router(policy.router)
 router.include_router(incidents.router)
 router.include_router(incident_actions.router)
+router.include_router(integrations.router)
+router.include_router(alerts.router)

@@ -60,7 +60,13 @@ def _clock(
 
 
 def sla_out(incident: Incident, rules: Policy, now: datetime) -> SlaOut:
-    ack_target, resolve_target = rules.targets[incident.priority]
+    """The clocks as stored: targets are read back from the due times, so a later change of
+    the SLA policy (which open incidents do not follow) cannot make them disagree."""
+    del rules
+    ack_target = incident.ack_due_at - incident.created_at
+    resolve_target = (
+        incident.resolve_due_at - incident.created_at - timedelta(seconds=incident.paused_seconds)
+    )
     resolve_paused = incident.paused_since
     return SlaOut(
         acknowledge=_clock(ack_target, incident.ack_due_at, incident.sla_ack, None, now),

@@ -16,7 +16,7 @@ from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
-from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.core.errors import FieldError, Invalid, WatchkeeperError
 from watchkeeper.core.pagination import PageRequest, Sort, parse_sort
 from watchkeeper.incidents import queries
 from watchkeeper.incidents import service as incidents
@@ -57,7 +57,7 @@ def _filters(request: Request) -> dict[str, Any]:
 def _rows_context(request: Request, session: Session, now: Any) -> dict[str, Any]:
     raw = _filters(request)
     where = incident_filter(
-        status=[Status(s) for s in raw["status"]],
+        status=_statuses(raw["status"]),
         priority=raw["priority"],
         service_id=_int(raw["service_id"]),
         team_id=_int(raw["team_id"]),
@@ -83,6 +83,13 @@ def _rows_context(request: Request, session: Session, now: Any) -> dict[str, Any
         "query": query,
         "filters": raw,
     }
+
+
+def _statuses(values: list[str]) -> list[Status]:
+    known = {status.value for status in Status}
+    if unknown := [value for value in values if value not in known]:
+        raise Invalid(f"unknown status {unknown[0]!r}", errors=[FieldError("query.status", "")])
+    return [Status(value) for value in values]
 
 
 def _int(value: str | None) -> int | None:

@@ -1,0 +1,23 @@
+"""Engine module: delete raw payloads older than the retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from watchkeeper.pipeline.ingest import cycle
+
+
+class RawRetention:
+    name = "raw_retention"
+    version = 1
+    interval = 600.0
+    wakeable = False
+    exclusive = False
+
+    def __init__(self, keep: timedelta) -> None:
+        self.keep = keep
+
+    def run_once(self, session: Session, now: datetime) -> int:
+        return cycle.prune_raw_payloads(session, now, keep=self.keep)

@@ -1,0 +1,1 @@
+"""Wire endpoints: what monitoring tools post to, in their own formats."""

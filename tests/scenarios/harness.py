@@ -1,0 +1,100 @@
+"""The scenario harness: post what monitoring tools post, run the engine, look at results.
+
+A scenario reads like the story it checks (ARCHITECTURE.md, "Tests"):
+
+    h.post("alertmanager", "alertmanager_firing.json")
+    h.run_engine()
+    assert h.incidents() == [...]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from tests.factories import Person, bearer
+from watchkeeper.core.clock import FrozenClock
+from watchkeeper.db.session import Database
+from watchkeeper.engine.metrics import EngineMetrics
+from watchkeeper.engine.modules import build
+from watchkeeper.engine.runner import Runner
+from watchkeeper.incidents.models import Incident
+from watchkeeper.pipeline.correlate.models import Alert
+from watchkeeper.settings import Settings
+
+PAYLOADS = Path(__file__).parent.parent / "payloads"
+
+
+def payload(name: str) -> Any:
+    return json.loads((PAYLOADS / name).read_text())
+
+
+@dataclass
+class Harness:
+    client: TestClient
+    db: Database
+    clock: FrozenClock
+    settings: Settings
+    admin: Person
+    keys: dict[str, str] = field(default_factory=dict)
+    service_ids: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.runner = Runner(
+            database=self.db,
+            modules=build(CollectorRegistry(), self.settings),
+            clock=self.clock,
+            metrics=EngineMetrics(CollectorRegistry()),
+        )
+
+    def service(self, name: str = "web", **fields: Any) -> int:
+        response = self.client.post(
+            "/api/v1/services", json={"name": name, **fields}, headers=bearer(self.admin)
+        )
+        assert response.status_code == 201, response.text
+        self.service_ids[name] = int(response.json()["id"])
+        return self.service_ids[name]
+
+    def integration(self, type_: str, *, service: str = "web", **fields: Any) -> str:
+        if service not in self.service_ids:
+            self.service(service)
+        response = self.client.post(
+            f"/api/v1/services/{self.service_ids[service]}/integrations",
+            json={"type": type_, "name": f"{type_} for {service}", **fields},
+            headers=bearer(self.admin),
+        )
+        assert response.status_code == 201, response.text
+        self.keys[f"{service}/{type_}"] = response.json()["key"]
+        return str(response.json()["key"])
+
+    def key(self, type_: str, service: str = "web") -> str:
+        return self.keys.get(f"{service}/{type_}") or self.integration(type_, service=service)
+
+    def post(self, kind: str, body: Any, *, service: str = "web") -> Any:
+        """Post a payload (a file name under tests/payloads, or a value) as `kind` sends it."""
+        data = payload(body) if isinstance(body, str) else body
+        if kind == "pagerduty":
+            return self.client.post(
+                "/v2/enqueue", json={**data, "routing_key": self.key(kind, service)}
+            )
+        type_ = "generic" if kind == "events" else kind
+        return self.client.post(
+            f"/api/v1/integrations/{self.key(type_, service)}/{kind}", json=data
+        )
+
+    def run_engine(self) -> dict[str, int]:
+        return self.runner.run_pending()
+
+    def incidents(self) -> list[Incident]:
+        with self.db.transaction(write=False) as session:
+            return list(session.scalars(select(Incident).order_by(Incident.id)))
+
+    def alerts(self) -> list[Alert]:
+        with self.db.transaction(write=False) as session:
+            return list(session.scalars(select(Alert).order_by(Alert.id)))
