@@ -109,7 +109,10 @@ def overdue(session: Session, *, now: datetime, limit: int) -> int:
         heartbeat.down_since = now
         heartbeat.deadline_at = None
         if integration.revoked_at is None:
-            summary = f"{integration.name}: no check-in since {_when(heartbeat.last_ping_at)} (due by {missed:%Y-%m-%d %H:%M} UTC)"
+            summary = (
+                f"{integration.name}: no check-in since {_when(heartbeat.last_ping_at)} "
+                f"(due by {missed:%Y-%m-%d %H:%M} UTC)"
+            )
             store(session, integration, [event(integration, Action.TRIGGER, summary, now)], now)
     return len(rows)
 
