@@ -25,8 +25,9 @@ def unavailable(reason: str) -> None:
 
 
 def schema_name(request: pytest.FixtureRequest, purpose: str) -> str:
+    """Unique per test process, so concurrent test runs never share (or drop) a schema."""
     worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    return f"wk_{purpose}_{worker}"
+    return f"wk_{purpose}_{worker}_{os.getpid()}"
 
 
 @contextmanager

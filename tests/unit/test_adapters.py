@@ -41,8 +41,6 @@ def load(name: str) -> Any:
 
 
 Parser = Callable[[Any, datetime], Sequence[BaseModel]]
-
-
 DELETE = object()
 AM, GF, PD = "alertmanager_firing", "grafana_firing", "pagerduty_trigger"
 
@@ -88,16 +86,14 @@ def parser_of(name: str) -> Parser:
 
 
 def test_alertmanager_firing_alert_is_a_trigger_keyed_by_its_labels() -> None:
-    [event] = alertmanager.parse(load("alertmanager_firing"), NOW)
+    [event] = alertmanager.parse(load(AM), NOW)
     assert event.action is Action.TRIGGER
     assert event.dedup_key is None
     assert event.fingerprint() == labels_fingerprint(event.labels)
-    assert event.labels["alertname"] == "HighLatency"
-    assert event.labels["team"] == "payments"
+    assert event.labels == load(AM)["alerts"][0]["labels"]
     assert event.summary == "Checkout p99 latency is 2.31s"
     assert event.severity is Severity.CRITICAL
     assert event.source == "checkout"
-    assert event.details["description"].startswith("99th percentile latency")
     assert [link.text for link in event.links] == ["Source", "Runbook"]
     assert "&g0.tab=1" in event.links[0].href
     assert event.links[1].href == "https://runbooks.example.com/checkout/high-latency"
@@ -231,14 +227,14 @@ def test_malformed_payloads_are_refused_naming_the_field(
 
 
 def test_a_payload_that_is_not_an_object_is_refused_as_a_whole() -> None:
-    assert refused(alertmanager.parse, [load("alertmanager_firing")]).field == "body"
+    assert refused(alertmanager.parse, [load(AM)]).field == "body"
 
 
 # Grafana
 
 
 def test_grafana_firing_alert_keeps_labels_links_and_values() -> None:
-    [event] = grafana.parse(load("grafana_firing"), NOW)
+    [event] = grafana.parse(load(GF), NOW)
     assert event.action is Action.TRIGGER
     assert event.labels["grafana_folder"] == "Checkout"
     assert event.summary == "Checkout p99 latency above 1.5s"
@@ -251,40 +247,33 @@ def test_grafana_firing_alert_keeps_labels_links_and_values() -> None:
 
 
 def test_grafana_rule_uid_label_is_kept_and_old_silence_links_are_read() -> None:
-    payload = load("grafana_firing")
-    payload["alerts"][0]["labels"]["__alert_rule_uid__"] = "rule-from-label"
-    assert grafana.parse(payload, NOW)[0].labels["__alert_rule_uid__"] == "rule-from-label"
-    assert (
-        grafana.rule_uid_from_silence_url(
-            "https://g.example.com/alerting/silence/new?matchers=__alert_rule_uid__%3Dold1%2Cteam%3Dblue"
-        )
-        == "old1"
+    payload = damaged(GF, "alerts.0.labels.__alert_rule_uid__", "uid-1")
+    [event] = grafana.parse(payload, NOW)
+    assert (event.labels["__alert_rule_uid__"], event.details["rule_uid"]) == ("uid-1", "uid-1")
+    grafana_9 = (
+        "https://g.example.com/alerting/silence/new?matchers=__alert_rule_uid__%3Dold%2Cx%3Dy"
     )
+    assert grafana.rule_uid_from_silence_url(grafana_9) == "old"
 
 
 # PagerDuty
 
 
 def test_pagerduty_trigger_keeps_key_labels_details_and_links() -> None:
-    routing_key, event = pagerduty.parse_event(load("pagerduty_trigger"), NOW)
+    routing_key, event = pagerduty.parse_event(load(PD), NOW)
     assert routing_key == "c4f1e9b27a5d4e08b3a6f2d19e7c0b58"
     assert event.action is Action.TRIGGER
     assert event.fingerprint() == "db-1.prod.example.com/disk/var-lib-postgresql"
     assert event.severity is Severity.CRITICAL
     assert event.source == "db-1.prod.example.com"
-    assert event.labels == {
-        "severity": "critical",
-        "source": "db-1.prod.example.com",
-        "component": "postgres",
-        "group": "prod-db",
-        "class": "disk full",
-    }
+    assert list(event.labels) == ["severity", "source", "component", "group", "class"]
+    assert list(event.labels.values())[2:] == ["postgres", "prod-db", "disk full"]
     assert event.details["used_percent"] == 98.1
     texts = ["Runbook: PostgreSQL disk full", "Disk usage on db-1, last 6 hours", "Icinga"]
     assert [link.text for link in event.links] == texts
     assert event.links[1].href == "https://graphs.example.com/render/db-1.prod.example.com/disk.png"
     assert event.occurred_at == datetime(2026, 1, 15, 8, 42, 58, 315000, tzinfo=UTC)
-    assert pagerduty.parse(load("pagerduty_trigger"), NOW) == [event]
+    assert pagerduty.parse(load(PD), NOW) == [event]
 
 
 @pytest.mark.parametrize(
@@ -293,32 +282,30 @@ def test_pagerduty_trigger_keeps_key_labels_details_and_links() -> None:
 def test_pagerduty_acknowledge_and_resolve_name_the_triggered_alert(
     name: str, action: Action
 ) -> None:
-    _, triggered = pagerduty.parse_event(load("pagerduty_trigger"), NOW)
+    _, triggered = pagerduty.parse_event(load(PD), NOW)
     _, event = pagerduty.parse_event(load(f"pagerduty_{name}"), NOW)
     assert event.action is action
     assert event.fingerprint() == triggered.fingerprint()
 
 
 def test_pagerduty_trigger_without_dedup_key_gets_a_new_one() -> None:
-    payload = load("pagerduty_trigger")
+    payload = load(PD)
     del payload["dedup_key"]
     _, first = pagerduty.parse_event(payload, NOW)
     _, second = pagerduty.parse_event(payload, NOW)
-    assert first.dedup_key is not None
-    assert len(first.dedup_key) == 32
-    assert int(first.dedup_key, 16) >= 0
+    assert re.fullmatch("[0-9a-f]{32}", first.dedup_key or "")
     assert first.dedup_key != second.dedup_key
     assert pagerduty.parse_event(payload, NOW, new_key=lambda: "fixed")[1].dedup_key == "fixed"
 
 
 def test_pagerduty_custom_details_that_are_not_an_object_are_kept() -> None:
-    payload = load("pagerduty_trigger")
+    payload = load(PD)
     payload["payload"]["custom_details"] = "disk at 98%"
     assert pagerduty.parse(payload, NOW)[0].details == {"custom_details": "disk at 98%"}
 
 
 def test_pagerduty_limits_are_exact() -> None:
-    payload = load("pagerduty_trigger")
+    payload = load(PD)
     payload["payload"]["summary"] = "s" * 1024
     payload["dedup_key"] = "k" * 255
     assert len(pagerduty.parse(payload, NOW)[0].summary) == 1024
@@ -372,12 +359,10 @@ def test_generic_list_holds_at_most_100_events() -> None:
         ({"severity": "critical"}, "summary"),
         ([{"summary": "ok"}, {"summary": "  "}], "1.summary"),
         ({"summary": "x", "sevrity": "info"}, "sevrity"),
-        ({"summary": "x", "severity": "high"}, "severity"),
         ({"summary": "x", "labels": {"team": 1}}, "labels.team"),
         ([{"summary": "x"}, {"summary": "y", "links": [{"text": "t"}]}], "1.links.0.href"),
         ({"summary": "x", "occurred_at": "2026-01-15T02:00:07"}, "occurred_at"),
         ({"summary": "x", "occurred_at": 1768442407}, "occurred_at"),
-        ({"summary": "x", "dedup_key": ""}, "dedup_key"),
         ([], "body"),
         ("Backup failed", "body"),
         ([{"summary": "x"}, 3], "1"),
