@@ -33,7 +33,7 @@ MAX_BATCH = 2000
 class Submission:
     """One request's worth of events (or change events), with the raw body to keep."""
 
-    integration_id: int
+    integration_id: int | None
     service_id: int
     received_at: datetime
     events: list[NormalizedEvent] = field(default_factory=list)

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from watchkeeper.core.errors import BadRequest, FieldError, NotFound
 from watchkeeper.pipeline.ingest.adapters import Parse, PayloadError, alertmanager, generic, grafana
+from watchkeeper.pipeline.ingest.adapters.common import ROOT
 from watchkeeper.pipeline.ingest.writer import Submission
 from watchkeeper.web.context import context_of
 from watchkeeper.web.wire.intake import commit, read_json, target_of
@@ -28,8 +29,9 @@ ACCEPTED = {
 
 
 def bad_payload(exc: PayloadError) -> BadRequest:
+    location = "body" if exc.field == ROOT else f"body.{exc.field}"
     return BadRequest(
-        f"the payload is not valid: {exc}", errors=[FieldError(f"body.{exc.field}", exc.message)]
+        f"the payload is not valid: {exc}", errors=[FieldError(location, exc.message)]
     )
 
 
