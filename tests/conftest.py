@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from tests.factories import Person, make_person
 from tests.pg import fresh_schema, schema_name
+from tests.scenarios.harness import Harness
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db import migrate
@@ -156,3 +157,10 @@ def snapshot(db: Database) -> Snapshot:
         return state
 
     return take
+
+
+@pytest.fixture
+def h(
+    client: TestClient, db: Database, clock: FrozenClock, settings: Settings, admin: Person
+) -> Harness:
+    return Harness(client=client, db=db, clock=clock, settings=settings, admin=admin)

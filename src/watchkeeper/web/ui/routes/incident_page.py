@@ -15,6 +15,7 @@ from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
 from watchkeeper.incidents import links, queries, tasks, transitions
 from watchkeeper.incidents import service as incidents
@@ -27,6 +28,7 @@ from watchkeeper.incidents.schemas import (
     TaskUpdate,
 )
 from watchkeeper.incidents.timeline import Actor
+from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
@@ -60,6 +62,12 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "tasks": tasks.list_(session, incident_id=incident.id),
         "timeline": queries.timeline(session, incident_id=incident.id),
         "related": links.related_ids(session, incident_id=incident.id),
+        "alerts": alert_queries.list_(
+            session, page=PageRequest(limit=50, sort=Sort("id")), incident_id=incident.id
+        )[0],
+        "changes": alert_queries.recent_changes(
+            session, service_id=incident.service_id, around=incident.created_at
+        ),
         "impacts": IMPACT_NAMES,
         "urgencies": URGENCY_NAMES,
         "codes": list(ResolutionCode),

@@ -1,0 +1,132 @@
+"""One service's admin page: its alert settings and its integrations (keys shown once)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from watchkeeper.catalog.services import service as services
+from watchkeeper.catalog.services.schemas import GroupBy, GroupWindow, ServiceUpdate
+from watchkeeper.pipeline.ingest import integrations
+from watchkeeper.pipeline.ingest.models import Heartbeat
+from watchkeeper.pipeline.ingest.schemas import IntegrationCreate
+from watchkeeper.web.api.v1.integrations import endpoint_url
+from watchkeeper.web.context import context_of
+from watchkeeper.web.deps import FormBody, UiAdmin
+from watchkeeper.web.ui.routes.forms import attempt, submit
+from watchkeeper.web.ui.templating import render
+
+router = APIRouter(prefix="/admin/services/{service_id}")
+
+
+class AlertSettingsForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    auto_resolve: bool = False  # an unticked checkbox sends nothing
+    group_by: GroupBy = Field(default_factory=list)
+    group_window_minutes: GroupWindow = 60
+
+
+def _page(request: Request, service_id: int, **extra: Any) -> Response:
+    def load(session: Session) -> dict[str, Any]:
+        rows = integrations.list_(session, service_id=service_id)
+        return {
+            "service": services.get(session, service_id=service_id),
+            "integrations": rows,
+            "heartbeats": {
+                row.id: session.get(Heartbeat, row.id) for row in rows if row.type == "heartbeat"
+            },
+        }
+
+    context = context_of(request).database.run(load, write=False)
+    context["base_url"] = context_of(request).settings.resolved_base_url
+    status = 422 if extra.get("errors") else 200
+    return render(request, "admin/service.html", {**context, **extra}, status_code=status)
+
+
+@router.get("")
+def show(request: Request, _: UiAdmin, service_id: int) -> Response:
+    return _page(request, service_id)
+
+
+@router.post("/alerting")
+def save_alerting(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+    now = context_of(request).clock.now()
+
+    def action(session: Session, data: AlertSettingsForm) -> None:
+        patch = ServiceUpdate.model_validate(data.model_dump())
+        services.update(session, service_id=service_id, data=patch, now=now)
+
+    outcome = submit(request, AlertSettingsForm, form, action, lists=("group_by",))
+    if not outcome.ok:
+        return _page(request, service_id, errors=outcome.errors)
+    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+
+
+@router.post("/integrations")
+def add_integration(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+    now = context_of(request).clock.now()
+
+    def action(session: Session, data: IntegrationCreate) -> tuple[str, str, str]:
+        integration, key = integrations.create(
+            session,
+            service_id=service_id,
+            type_=data.type,
+            name=data.name,
+            now=now,
+            period_seconds=data.period_seconds,
+            grace_seconds=data.grace_seconds,
+        )
+        return integration.type, integration.name, key
+
+    outcome = submit(request, IntegrationCreate, form, action)
+    if not outcome.ok or outcome.value is None:
+        return _page(request, service_id, errors=outcome.errors)
+    return _shown_once(request, service_id, *outcome.value)
+
+
+@router.post("/integrations/{integration_id}/rotate")
+def rotate(request: Request, _: UiAdmin, service_id: int, integration_id: int) -> Response:
+    now = context_of(request).clock.now()
+
+    def action(session: Session) -> tuple[str, str, str]:
+        integration, key = integrations.rotate(
+            session, integration_id=integration_id, now=now, grace=timedelta(hours=24)
+        )
+        return integration.type, integration.name, key
+
+    outcome = attempt(request, action)
+    if not outcome.ok or outcome.value is None:
+        return _page(request, service_id, errors=outcome.errors)
+    _forget(request)
+    return _shown_once(request, service_id, *outcome.value)
+
+
+@router.post("/integrations/{integration_id}/revoke")
+def revoke(request: Request, _: UiAdmin, service_id: int, integration_id: int) -> Response:
+    now = context_of(request).clock.now()
+    outcome = attempt(
+        request, lambda s: integrations.revoke(s, integration_id=integration_id, now=now).id
+    )
+    if not outcome.ok:
+        return _page(request, service_id, errors=outcome.errors)
+    _forget(request)
+    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+
+
+def _shown_once(request: Request, service_id: int, type_: str, name: str, key: str) -> Response:
+    base = context_of(request).settings.resolved_base_url
+    new = {"type": type_, "name": name, "key": key, "url": endpoint_url(base, type_, key)}
+    return _page(request, service_id, new=new)
+
+
+def _forget(request: Request) -> None:
+    intake = context_of(request).intake
+    if intake is not None:
+        intake.keys.forget()
