@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy import select, text
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp
 
 from tests.factories import Person, make_person
 from tests.pg import fresh_schema, schema_name
@@ -101,7 +101,7 @@ def settings(tmp_path: Path, db: Database) -> Settings:
 
 
 @pytest.fixture
-def app(db: Database, settings: Settings, clock: FrozenClock) -> FastAPI:
+def app(db: Database, settings: Settings, clock: FrozenClock) -> ASGIApp:
     """The web app on the test database and clock; the engine is driven by hand."""
     installation = Installation(
         settings=settings, database=db, clock=clock, registry=CollectorRegistry()
@@ -110,7 +110,7 @@ def app(db: Database, settings: Settings, clock: FrozenClock) -> FastAPI:
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def client(app: ASGIApp) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
 

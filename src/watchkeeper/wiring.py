@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import structlog
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
+from starlette.types import ASGIApp
 
 from watchkeeper.catalog.access.service import SessionPolicy
 from watchkeeper.catalog.access.throttle import LoginThrottle
@@ -157,7 +157,7 @@ def build_runner(installation: Installation) -> Runner:
     )
 
 
-def build_app(installation: Installation, *, with_engine: bool | None = None) -> FastAPI:
+def build_app(installation: Installation, *, with_engine: bool | None = None) -> ASGIApp:
     """The web app, with the engine started and stopped by its lifespan when asked."""
     settings = installation.settings
     if with_engine is None:
@@ -193,7 +193,7 @@ def build_app(installation: Installation, *, with_engine: bool | None = None) ->
     return create_app(ctx)
 
 
-def app_from_environment() -> FastAPI:
+def app_from_environment() -> ASGIApp:
     """Factory for `uvicorn --factory` and multi-worker serving: settings from the env.
 
     With `run_engine` on, every worker runs the engine; leases (SQLite) and SKIP LOCKED

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from watchkeeper import __version__
 from watchkeeper.web import problems, system
@@ -17,6 +18,7 @@ from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, Observa
 from watchkeeper.web.ui.routes import router as ui_router
 from watchkeeper.web.ui.templating import STATIC_DIR
 from watchkeeper.web.wire import alerts, heartbeats, pagerduty
+from watchkeeper.web.wire.fastpath import WireFastPath
 
 API_DESCRIPTION = (
     "Watchkeeper's REST API. Authenticate with `Authorization: Bearer <token>` "
@@ -25,7 +27,14 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(ctx: WebContext) -> FastAPI:
+def create_app(ctx: WebContext) -> ASGIApp:
+    """The web application: the FastAPI app behind the intake short path."""
+    metrics = HttpMetrics(ctx.registry)
+    app = _fastapi_app(ctx, metrics)
+    return WireFastPath(app, max_body_bytes=ctx.settings.ingest_max_body_bytes, metrics=metrics)
+
+
+def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         for hook in ctx.on_startup:
@@ -46,10 +55,11 @@ def create_app(ctx: WebContext) -> FastAPI:
     )
     app.state.ctx = ctx
     problems.install(app)
-    app.include_router(system.router)
-    app.include_router(api_v1)
+    # Wire routes first: they take the most requests, and routes are matched in order.
     for wire in (alerts.router, pagerduty.router, heartbeats.router):
         app.include_router(wire)
+    app.include_router(system.router)
+    app.include_router(api_v1)
     app.include_router(ui_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     ingest = ctx.settings.ingest_max_body_bytes
@@ -58,5 +68,5 @@ def create_app(ctx: WebContext) -> FastAPI:
         max_bytes=ctx.settings.max_body_bytes,
         by_prefix=(("/api/v1/integrations/", ingest), ("/v2/", ingest)),
     )
-    app.add_middleware(ObservabilityMiddleware, metrics=HttpMetrics(ctx.registry))
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     return app

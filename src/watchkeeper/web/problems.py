@@ -180,6 +180,15 @@ def _redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.location, status_code=303)
 
 
+def to_response(request: Request, exc: Exception) -> Response:
+    """The same mapping as the installed handlers, for code that runs outside FastAPI."""
+    if isinstance(exc, WatchkeeperError):
+        return _from_domain(request, exc)
+    if isinstance(exc, StarletteHTTPException):
+        return _from_http(request, exc)
+    return _from_unexpected(request, exc)
+
+
 def install(app: FastAPI) -> None:
     """Register the mapping of every error type on `app`, in this one place."""
     app.add_exception_handler(Redirect, _redirect)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from tests.factories import Person, bearer
@@ -66,8 +65,7 @@ def test_the_docs_page_loads_only_local_files_which_exist(client: TestClient) ->
             assert client.get(source).status_code == 200
 
 
-def test_responses_carry_security_headers(client: TestClient, app: FastAPI) -> None:
+def test_responses_carry_security_headers(client: TestClient) -> None:
     headers = client.get("/login").headers
     assert headers["x-content-type-options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
-    del app

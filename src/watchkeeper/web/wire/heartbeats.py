@@ -27,18 +27,28 @@ def _ping(request: Request, key: str, kind: str) -> JSONResponse:
     return JSONResponse({"status": "ok", "heartbeat": status})
 
 
-@router.api_route(
-    "/api/v1/heartbeats/{key}", methods=["GET", "POST"], summary="Check in: the job succeeded"
-)
+@router.post("/api/v1/heartbeats/{key}", summary="Check in: the job succeeded")
 def success(request: Request, key: str) -> JSONResponse:
     return _ping(request, key, "success")
 
 
-@router.api_route(
-    "/api/v1/heartbeats/{key}/{signal}", methods=["GET", "POST"], summary="Check in: start or fail"
-)
+@router.get("/api/v1/heartbeats/{key}", summary="Check in (GET, for the simplest cron lines)")
+def success_get(request: Request, key: str) -> JSONResponse:
+    return _ping(request, key, "success")
+
+
+@router.post("/api/v1/heartbeats/{key}/{signal}", summary="Check in: start or fail")
 def signal(request: Request, key: str, signal: str) -> JSONResponse:
     """`start`: the job began (it must then succeed within the grace time); `fail`: it failed."""
+    return _signal(request, key, signal)
+
+
+@router.get("/api/v1/heartbeats/{key}/{signal}", summary="Check in: start or fail (GET)")
+def signal_get(request: Request, key: str, signal: str) -> JSONResponse:
+    return _signal(request, key, signal)
+
+
+def _signal(request: Request, key: str, signal: str) -> JSONResponse:
     if signal not in ("start", "fail"):
         raise NotFound(f"no route {request.url.path}")
     return _ping(request, key, signal)

@@ -102,7 +102,7 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-async def commit(request: Request, submission: Submission) -> list[int]:
+async def commit(request: Request, submission: Submission) -> int:
     """Hand the submission to the group-commit writer and wait until it is committed."""
     future = intake_of(request).writer.submit(submission)
     try:
