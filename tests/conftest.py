@@ -106,7 +106,7 @@ def app(db: Database, settings: Settings, clock: FrozenClock) -> ASGIApp:
     installation = Installation(
         settings=settings, database=db, clock=clock, registry=CollectorRegistry()
     )
-    return build_app(installation, with_engine=False)
+    return build_app(installation)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from watchkeeper.engine.runner import Runner
 from watchkeeper.pipeline.ingest.keys import KeyCache
 from watchkeeper.pipeline.ingest.writer import IntakeWriter
 from watchkeeper.settings import Settings
+from watchkeeper.wakeup import WakeSender
 from watchkeeper.web.app import create_app
 from watchkeeper.web.context import WebContext
 from watchkeeper.web.wire.intake import Intake
@@ -121,12 +122,13 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text + "\n")
 
 
-def open_database(settings: Settings) -> Database:
+def open_database(settings: Settings, **options: int) -> Database:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Database.from_url(
         settings.resolved_database_url,
         sqlite_synchronous=settings.sqlite_synchronous,
         pool_size=settings.db_pool_size,
+        **options,
     )
 
 
@@ -157,11 +159,9 @@ def build_runner(installation: Installation) -> Runner:
     )
 
 
-def build_app(installation: Installation, *, with_engine: bool | None = None) -> ASGIApp:
-    """The web app, with the engine started and stopped by its lifespan when asked."""
+def build_app(installation: Installation) -> ASGIApp:
+    """The web app. It wakes the engine, which runs in its own process (see `serve`)."""
     settings = installation.settings
-    if with_engine is None:
-        with_engine = settings.run_engine
     ctx = WebContext(
         settings=settings,
         database=installation.database,
@@ -175,7 +175,11 @@ def build_app(installation: Installation, *, with_engine: bool | None = None) ->
         secret_key=secret_key(settings),
         engine_stale_after=timedelta(seconds=max(15.0, settings.engine_interval * 5)),
     )
-    writer = IntakeWriter(installation.database, wake=lambda: ctx.wake_engine())
+    wake = WakeSender(settings.resolved_database_url)
+    ctx.wake_engine = wake
+    # Intake has a connection of its own that asks for SQLite's write lock eagerly.
+    intake_db = open_database(settings, sqlite_busy_timeout_ms=2)
+    writer = IntakeWriter(intake_db, wake=wake)
     ctx.intake = Intake(
         writer=writer,
         keys=KeyCache(installation.database),
@@ -184,11 +188,8 @@ def build_app(installation: Installation, *, with_engine: bool | None = None) ->
     )
     ctx.on_startup.append(writer.start)
     ctx.on_shutdown.append(writer.stop)  # first: what was accepted gets written
-    if with_engine:
-        runner = build_runner(installation)
-        ctx.wake_engine = runner.wake
-        ctx.on_startup.append(runner.start)
-        ctx.on_shutdown.append(runner.stop)
+    ctx.on_shutdown.append(wake.close)
+    ctx.on_shutdown.append(intake_db.dispose)
     ctx.on_shutdown.append(installation.database.dispose)
     return create_app(ctx)
 
@@ -196,8 +197,7 @@ def build_app(installation: Installation, *, with_engine: bool | None = None) ->
 def app_from_environment() -> ASGIApp:
     """Factory for `uvicorn --factory` and multi-worker serving: settings from the env.
 
-    With `run_engine` on, every worker runs the engine; leases (SQLite) and SKIP LOCKED
-    claiming (PostgreSQL) keep them from doing the same work twice.
+    Workers serve only; `watchkeeper serve` runs the engine beside them.
     """
     settings = Settings()
     configure_logging(settings)

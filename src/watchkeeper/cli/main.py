@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from watchkeeper import __version__
-from watchkeeper.cli import db, incidents, serve, tokens, users
+from watchkeeper.cli import db, incidents, noise, serve, tokens, users
 
 app = typer.Typer(
     name="watchkeeper",
@@ -22,6 +22,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")
+app.add_typer(noise.rules_app, name="rules")
+app.add_typer(noise.silence_app, name="silence")
 
 
 def _version(value: bool) -> None:

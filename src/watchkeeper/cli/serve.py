@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +23,7 @@ def _banner(installation: Installation, *, engine: bool) -> None:
         "",
         f"Watchkeeper is starting on {settings.resolved_base_url}",
         f"  database: {installation.database_location}",
-        f"  engine:   {'in this process' if engine else 'off (run `watchkeeper engine`)'}",
+        f"  engine:   {'in a child process' if engine else 'off (run `watchkeeper engine`)'}",
     ]
     if installation.first_admin_password:
         lines += [
@@ -66,27 +68,37 @@ def serve(
     if demo:
         load_demo(installation)
     _banner(installation, engine=settings.run_engine)
-    if workers == 1:
-        app = build_app(installation)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, lifespan="on")
-        return
-    # Several workers each build the app from the environment, so pass the flags on.
-    for name, value in overrides.items():
-        os.environ[f"WATCHKEEPER_{name.upper()}"] = str(value)
-    installation.database.dispose()
-    uvicorn.run(
-        "watchkeeper.wiring:app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=workers,
-        log_config=None,
-    )
+    child = EngineChild() if settings.run_engine else None
+    try:
+        if workers == 1:
+            app = build_app(installation)
+            uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, lifespan="on")
+            return
+        # Several workers each build the app from the environment, so pass the flags on.
+        for name, value in overrides.items():
+            os.environ[f"WATCHKEEPER_{name.upper()}"] = str(value)
+        installation.database.dispose()
+        uvicorn.run(
+            "watchkeeper.wiring:app_from_environment",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_config=None,
+        )
+    finally:
+        if child is not None:
+            child.stop()
 
 
 @friendly
-def engine() -> None:
+def engine(
+    parent: Annotated[
+        int | None, typer.Option(hidden=True, help="Stop when this process is gone")
+    ] = None,
+) -> None:
     """Run only the engine (timers, escalations, notifications); pairs with serve --no-engine."""
+    from watchkeeper.wakeup import WakeListener
     from watchkeeper.wiring import build_runner, configure_logging, prepare
 
     settings = load_settings()
@@ -97,6 +109,12 @@ def engine() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
+    try:
+        listener: WakeListener | None = WakeListener(settings.resolved_database_url, runner.wake)
+    except OSError:
+        listener = None  # another engine of this installation listens on this host
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent, stop), daemon=True).start()
     typer.echo(f"engine running on {installation.database_location}; stop with Ctrl+C")
     if installation.first_admin_password:
         typer.echo(
@@ -104,5 +122,57 @@ def engine() -> None:
             f"{installation.first_admin_password}"
         )
     stop.wait()
+    if listener is not None:
+        listener.close()
     runner.stop()
     installation.database.dispose()
+
+
+def _watch_parent(pid: int, stop: threading.Event) -> None:
+    """End the engine when the process that started it is gone (even after a kill -9)."""
+    while not stop.wait(1.0):
+        if os.getppid() != pid:
+            stop.set()
+
+
+class EngineChild:
+    """`serve`'s engine: a child process, so that its work never holds up requests (one
+    Python process runs one thread at a time). Restarted if it dies; dies with `serve`."""
+
+    def __init__(self) -> None:
+        self._stopping = threading.Event()
+        self._process = self._spawn()
+        threading.Thread(target=self._supervise, name="engine-supervisor", daemon=True).start()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "watchkeeper", "engine", "--parent", str(os.getpid())]
+        return subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+    def _supervise(self) -> None:
+        while not self._stopping.is_set():
+            code = self._process.wait()
+            if self._stopping.is_set():
+                return
+            typer.echo(f"the engine process ended ({code}); starting it again", err=True)
+            if self._stopping.wait(1.0):
+                return
+            self._process = self._spawn()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stopping.set()
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to send SIGTERM when the parent dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the engine's own parent check ends it within a second

@@ -34,11 +34,12 @@ def create_db_engine(
     sqlite_synchronous: str = "FULL",
     pool_size: int = 10,
     connect_args: dict[str, Any] | None = None,
+    sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
 ) -> Engine:
     url = normalize_url(url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url, sqlite_synchronous, connect_args or {})
+        return _sqlite_engine(url, sqlite_synchronous, connect_args or {}, sqlite_busy_timeout_ms)
     if backend == "postgresql":
         return create_engine(
             url,
@@ -50,7 +51,9 @@ def create_db_engine(
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
-def _sqlite_engine(url: str, synchronous: str, connect_args: dict[str, Any]) -> Engine:
+def _sqlite_engine(
+    url: str, synchronous: str, connect_args: dict[str, Any], busy_timeout_ms: int
+) -> Engine:
     if synchronous not in ("NORMAL", "FULL", "EXTRA"):
         raise ValueError(f"bad sqlite synchronous mode {synchronous!r}")
     args = {"check_same_thread": False, **connect_args}
@@ -64,7 +67,7 @@ def _sqlite_engine(url: str, synchronous: str, connect_args: dict[str, Any]) -> 
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
             cursor.execute(f"PRAGMA synchronous={synchronous}")
         finally:
             cursor.close()

@@ -35,6 +35,7 @@ LEASE_TTL = timedelta(seconds=30)
 HEARTBEAT_EVERY = 2.0
 # A module that handled rows runs again at once, but not forever within one pass.
 MAX_DRAIN_ROUNDS = 100
+SQLITE_HANDOFF = 0.002
 
 
 @dataclass
@@ -132,6 +133,9 @@ class Runner:
             total += rows
             if rows == 0 or slot.superseded or self._stop.is_set():
                 break
+            if self._exclusive:
+                # SQLite: leave the write lock free a moment, for intake waiting to commit.
+                time.sleep(SQLITE_HANDOFF)
         return total
 
     def _run_one(self, slot: _Slot) -> int:

@@ -18,7 +18,11 @@ class Correlate:
     exclusive = True  # events are handled strictly in order
 
     def __init__(
-        self, registry: CollectorRegistry, *, flap_changes: int, flap_window: timedelta
+        self,
+        registry: CollectorRegistry,
+        *,
+        flap_changes: int,
+        flap_window: timedelta,
     ) -> None:
         self.flap_changes = flap_changes
         self.flap_window = flap_window
@@ -36,7 +40,10 @@ class Correlate:
 
     def run_once(self, session: Session, now: datetime) -> int:
         outcomes = cycle.run_once(
-            session, now, flap_changes=self.flap_changes, flap_window=self.flap_window
+            session,
+            now,
+            flap_changes=self.flap_changes,
+            flap_window=self.flap_window,
         )
         for outcome in outcomes:
             self.outcomes.labels(outcome.kind).inc()

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.core.matchers import Matcher
+from watchkeeper.incidents.service import Policy, load_policy
+from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.correlate.noise import models
 from watchkeeper.pipeline.correlate.noise.evaluate import Inhibition, Rule, Silence, Window
 from watchkeeper.pipeline.ingest.events import NormalizedEvent
@@ -34,20 +36,35 @@ class Context:
     inhibitions: list[Inhibition] = field(default_factory=list)
     flap_changes: int = DEFAULT_FLAP_CHANGES
     flap_window: timedelta = DEFAULT_FLAP_WINDOW
+    policy: Policy | None = None
 
     def labels_for(self, event: NormalizedEvent, service_id: int) -> dict[str, str]:
         """What matchers see: the event's labels, plus its normalized fields and service."""
-        labels = {
+        fields = {
             "severity": event.severity.value,
             "source": event.source,
             "summary": event.summary,
             "action": event.action.value,
         }
+        return self._with_service(fields, service_id, event.labels)
+
+    def alert_labels(self, alert: Alert) -> dict[str, str]:
+        """The same view of a stored alert (an inhibition source)."""
+        fields = {
+            "severity": alert.severity,
+            "source": alert.source,
+            "summary": alert.summary,
+            "action": "trigger",
+        }
+        return self._with_service(fields, alert.service_id, alert.labels)
+
+    def _with_service(
+        self, fields: dict[str, str], service_id: int, labels: dict[str, str]
+    ) -> dict[str, str]:
         service = self.services.get(service_id)
         if service is not None:
-            labels["service"] = service.slug
-        labels.update(event.labels)
-        return labels
+            fields["service"] = service.slug
+        return {**fields, **labels}
 
 
 def load(
@@ -120,4 +137,5 @@ def load(
         ],
         flap_changes=flap_changes,
         flap_window=flap_window,
+        policy=load_policy(session),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -11,7 +12,10 @@ from watchkeeper.pipeline.correlate import context
 from watchkeeper.pipeline.correlate.service import Outcome, correlate
 from watchkeeper.pipeline.ingest.models import Event
 
-BATCH = 500
+BATCH = 200
+# A run holds SQLite's write lock, which intake needs for its commits: a run ends after
+# this long (the runner starts the next one at once), so intake never waits for long.
+TIME_BUDGET = 0.01
 
 
 def run_once(
@@ -20,6 +24,7 @@ def run_once(
     *,
     flap_changes: int = context.DEFAULT_FLAP_CHANGES,
     flap_window: timedelta = context.DEFAULT_FLAP_WINDOW,
+    budget: float = TIME_BUDGET,
 ) -> list[Outcome]:
     """Correlate up to BATCH pending events, oldest first; returns what became of each.
 
@@ -33,9 +38,14 @@ def run_once(
         return []
     ctx = context.load(session, now, flap_changes=flap_changes, flap_window=flap_window)
     outcomes = []
-    for event in pending:
-        outcome = correlate(session, event, ctx, now)
-        event.processed_at = now
-        event.outcome = outcome.text[:200]
-        outcomes.append(outcome)
+    deadline = time.monotonic() + budget  # wall time of this run, not the injected clock
+    with session.no_autoflush:  # flush once per event, not before every query
+        for event in pending:
+            outcome = correlate(session, event, ctx, now)
+            event.processed_at = now
+            event.outcome = outcome.text[:200]
+            outcomes.append(outcome)
+            session.flush()
+            if time.monotonic() > deadline:
+                break
     return outcomes

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
+from watchkeeper.db.upsert import insert_for
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents import transitions
 from watchkeeper.incidents.lifecycle import OPEN, Status
@@ -31,6 +31,7 @@ from watchkeeper.pipeline.correlate.noise.evaluate import (
 from watchkeeper.pipeline.ingest.events import Action, NormalizedEvent, Severity
 from watchkeeper.pipeline.ingest.models import Event
 
+OPEN_PREDICATE = text("status != 'resolved'")
 URGENCY_OF = {Severity.CRITICAL: 1, Severity.ERROR: 2, Severity.WARNING: 3, Severity.INFO: 4}
 DEFAULT_IMPACT = 3
 OPEN_ALERT = ("firing", "acknowledged")
@@ -65,11 +66,12 @@ def correlate(session: Session, event: Event, ctx: Context, now: datetime) -> Ou
 
 
 def _open_alert(session: Session, service_id: int, fingerprint: str) -> Alert | None:
+    # `status != 'resolved'` is the predicate of the partial unique index, so it is used.
     return session.scalar(
         select(Alert).where(
             Alert.service_id == service_id,
             Alert.fingerprint == fingerprint,
-            Alert.status.in_(OPEN_ALERT),
+            Alert.status != "resolved",
         )
     )
 
@@ -91,36 +93,40 @@ def _trigger(
         text = f"repeat of alert #{alert.id} ({alert.count} so far)"
         return Outcome("repeat", text, alert.incident_id, alert.id)
     flapping = _record_flap(session, service_id, event.fingerprint, ctx, now)
-    alert = Alert(
-        service_id=service_id,
-        integration_id=event.integration_id,
-        fingerprint=event.fingerprint,
-        status="firing",
-        summary=body.summary or event.fingerprint,
-        severity=body.severity.value,
-        source=body.source,
-        labels=dict(body.labels),
-        details=dict(body.details),
-        links=[link.model_dump() for link in body.links],
-        first_seen_at=now,
-        last_seen_at=now,
-        count=1,
-        flapping=flapping,
-        last_event_id=event.id,
-    )
-    try:
-        with session.begin_nested():
-            session.add(alert)
-    except IntegrityError:
-        # Another writer opened it first: the database says so; re-read and count this one.
-        existing = _open_alert(session, service_id, event.fingerprint)
-        if existing is None:
-            raise
-        _bump(existing, body, event, now)
-        return Outcome(
-            "repeat", f"repeat of alert #{existing.id}", existing.incident_id, existing.id
+    alert_id = session.scalar(
+        insert_for(session, Alert)
+        .values(
+            service_id=service_id,
+            integration_id=event.integration_id,
+            fingerprint=event.fingerprint,
+            status="firing",
+            summary=body.summary or event.fingerprint,
+            severity=body.severity.value,
+            source=body.source,
+            labels=dict(body.labels),
+            details=dict(body.details),
+            links=[link.model_dump() for link in body.links],
+            first_seen_at=now,
+            last_seen_at=now,
+            count=1,
+            flapping=flapping,
+            last_event_id=event.id,
         )
-    reason = _suppression(decision, labels, service_id, ctx, flapping, now, session)
+        # The partial unique index on open alerts decides; on a clash nothing is inserted.
+        .on_conflict_do_nothing(
+            index_elements=["service_id", "fingerprint"], index_where=OPEN_PREDICATE
+        )
+        .returning(Alert.id)
+    )
+    if alert_id is None:
+        existing = _open_alert(session, service_id, event.fingerprint)
+        assert existing is not None, "the unique index refused an alert that is not open"
+        _bump(existing, body, event, now)
+        text_ = f"repeat of alert #{existing.id}"
+        return Outcome("repeat", text_, existing.incident_id, existing.id)
+    alert = session.get(Alert, alert_id)
+    assert alert is not None
+    reason = _suppression(decision, labels, alert.id, ctx, flapping, now, session, service_id)
     if reason:
         alert.suppressed_reason = reason[:255]
         return Outcome("suppressed", f"alert #{alert.id} suppressed: {reason}", None, alert.id)
@@ -151,11 +157,12 @@ def _bump(alert: Alert, body: NormalizedEvent, event: Event, now: datetime) -> N
 def _suppression(
     decision: Decision,
     labels: dict[str, str],
-    service_id: int,
+    alert_id: int,
     ctx: Context,
     flapping: bool,
     now: datetime,
     session: Session,
+    service_id: int,
 ) -> str | None:
     if decision.suppress:
         return f"suppressed by rule {', '.join(decision.matched)}"
@@ -164,7 +171,7 @@ def _suppression(
     if window := maintained_by(ctx.windows, service_id, now):
         return f"in maintenance window {window.name!r}"
     if ctx.inhibitions:
-        sources = _open_labels(session, service_id=None)
+        sources = [s for s in _open_labels(session, ctx) if s[0] != alert_id]
         if hit := inhibited_by(ctx.inhibitions, labels, sources):
             rule, source_id = hit
             return f"inhibited by alert #{source_id} (rule {rule.name!r})"
@@ -173,13 +180,10 @@ def _suppression(
     return None
 
 
-def _open_labels(session: Session, service_id: int | None) -> Sequence[tuple[int, dict[str, str]]]:
-    stmt = select(Alert.id, Alert.labels).where(
-        Alert.status.in_(OPEN_ALERT), Alert.suppressed_reason.is_(None)
-    )
-    if service_id is not None:
-        stmt = stmt.where(Alert.service_id == service_id)
-    return [(row[0], row[1]) for row in session.execute(stmt.limit(5000))]
+def _open_labels(session: Session, ctx: Context) -> Sequence[tuple[int, dict[str, str]]]:
+    """Open, paging alerts as inhibition sources, labelled as matchers see new alerts."""
+    stmt = select(Alert).where(Alert.status != "resolved", Alert.suppressed_reason.is_(None))
+    return [(alert.id, ctx.alert_labels(alert)) for alert in session.scalars(stmt.limit(5000))]
 
 
 def _record_flap(
@@ -238,7 +242,9 @@ def _incident_for(
         category_id=decision.category_id,
         tags=list(decision.tags),
     )
-    incident = incidents.create(session, data=data, actor=actor, now=now, source=Source.ALERT)
+    incident = incidents.create(
+        session, data=data, actor=actor, now=now, source=Source.ALERT, rules=ctx.policy
+    )
     incident.group_key = group_key
     return incident, True
 
@@ -270,6 +276,7 @@ def _resolve(session: Session, alert: Alert, ctx: Context, actor: Actor, now: da
     text = f"alert #{alert.id} resolved"
     if incident is None or incident.status not in OPEN:
         return Outcome("resolved", text, alert.incident_id, alert.id)
+    session.flush()  # the query below must see this alert resolved
     still_open = session.scalar(
         select(Alert.id)
         .where(Alert.incident_id == incident.id, Alert.status.in_(OPEN_ALERT))

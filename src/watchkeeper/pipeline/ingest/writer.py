@@ -95,7 +95,7 @@ class IntakeWriter:
 
     def _write(self, batch: list[Submission]) -> None:
         try:
-            ids = self.database.run(lambda session: write_batch(session, batch))
+            ids = self.database.run_eagerly(lambda session: write_batch(session, batch))
         except Exception as exc:
             if not is_transient(exc):
                 log.error("intake commit failed", error=str(exc), requests=len(batch))

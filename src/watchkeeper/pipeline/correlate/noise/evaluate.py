@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from watchkeeper.core.matchers import Matcher, match_all
@@ -112,9 +112,10 @@ class Window:
             day = local_now.date() - timedelta(days=days_back)
             if day.weekday() not in self.weekdays:
                 continue
-            # Wall-clock start in the zone; `fold` is settled by zoneinfo across DST.
-            start = datetime.combine(day, time(hour, minute), tzinfo=zone)
-            if start <= local_now < start + length:
+            # The start is a wall-clock time in the zone; the length is elapsed time, so
+            # compare in UTC (local arithmetic would skip or repeat the DST hour).
+            start = datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+            if start <= now < start + length:
                 return True
         return False
 

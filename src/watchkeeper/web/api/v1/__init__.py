@@ -11,6 +11,7 @@ from watchkeeper.web.api.v1 import (
     incidents,
     integrations,
     me,
+    noise,
     policy,
     teams,
     tokens,
@@ -29,3 +30,4 @@ router.include_router(incidents.router)
 router.include_router(incident_actions.router)
 router.include_router(integrations.router)
 router.include_router(alerts.router)
+router.include_router(noise.router)

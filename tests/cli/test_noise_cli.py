@@ -1,0 +1,201 @@
+"""`watchkeeper rules test` and `watchkeeper silence ...` as separate processes against the
+real server, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from tests.e2e.server import ServerProcess, start_server
+
+pytestmark = pytest.mark.e2e
+
+SAMPLE = {
+    "version": "4",
+    "status": "firing",
+    "alerts": [
+        {"status": "firing", "labels": {"alertname": "Slow", "job": "batch"}},
+        {"status": "firing", "labels": {"alertname": "Disk", "team": "db"}},
+    ],
+}
+
+
+@dataclass
+class Server:
+    """The running server, an admin token for it, and the CLI's environment."""
+
+    process: ServerProcess
+    token: str
+    env: dict[str, str]
+
+    def api(self, path: str, body: dict[str, Any]) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        response = httpx2.post(f"{self.process.url}{path}", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "watchkeeper", *args]
+        return subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=60)
+
+    def ok(self, *args: str) -> str:
+        result = self.run(*args)
+        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def error(self, *args: str) -> str:
+        """The one `error:` line of a command that must fail with status 1."""
+        result = self.run(*args)
+        assert result.returncode == 1, f"{args}: {result.stdout}\n{result.stderr}"
+        [line] = result.stderr.splitlines()
+        assert line.startswith("error: ")
+        return line
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("server") / "data"
+    process = start_server(data_dir, env={"WATCHKEEPER_LOG_LEVEL": "WARNING"})
+    try:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_")}
+        command = [sys.executable, "-m", "watchkeeper", "token", "create", "--user", "admin"]
+        created = subprocess.run(
+            [*command, "--name", "cli"],
+            env={**clean, "WATCHKEEPER_DATA_DIR": str(data_dir)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        token = created.stdout.strip()
+        home = tmp_path_factory.mktemp("home")
+        env = {**clean, "HOME": str(home), "COLUMNS": "200"}
+        env |= {"WATCHKEEPER_URL": process.url, "WATCHKEEPER_TOKEN": token}
+        remote = Server(process=process, token=token, env=env)
+        remote.api("/api/v1/services", {"name": "Web"})
+        yield remote
+    finally:
+        process.stop()
+
+
+def test_a_silence_is_created_listed_and_expired(server: Server) -> None:
+    created = server.ok(
+        "silence",
+        "create",
+        "--matcher",
+        'alertname="Disk"',
+        "--matcher",
+        'env=~"prod.*"',
+        "--duration",
+        "2h",
+        "--comment",
+        "swapping [disk]",
+        "--service",
+        "1",
+    )
+    found = re.fullmatch(
+        r'silence #(\d+) active until \d{4}-\d\d-\d\d \d\d:\d\d UTC: alertname="Disk" '
+        r'env=~"prod\.\*"\n',
+        created,
+    )
+    assert found, created
+    number = found.group(1)
+    assert re.search(
+        rf"^ ?{number}\s+active\s+.*swapping \[disk\]", server.ok("silence", "list"), re.M
+    )
+    listed = {str(item["id"]): item for item in json.loads(server.ok("silence", "list", "--json"))}
+    assert (listed[number]["comment"], listed[number]["service_id"]) == ("swapping [disk]", 1)
+    expired = server.ok("silence", "expire", number)
+    assert expired.startswith(f"silence #{number} expired at ")
+    still = json.loads(server.ok("silence", "list", "--json"))
+    assert number not in [str(item["id"]) for item in still]
+    assert re.search(rf"^ ?{number}\s+expired\s", server.ok("silence", "list", "--all"), re.M)
+
+
+def test_until_takes_a_time_with_an_offset(server: Server) -> None:
+    paris = timezone(timedelta(hours=1))
+    until = (datetime.now(paris) + timedelta(days=3)).replace(microsecond=0)
+    created = json.loads(
+        server.ok(
+            "silence",
+            "create",
+            "--matcher",
+            'job="backup"',
+            "--until",
+            until.isoformat(),
+            "--comment",
+            "backups move",
+            "--json",
+        )
+    )
+    assert datetime.fromisoformat(created["ends_at"]) == until
+    assert created["state"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--matcher", "alertname=Disk", "--duration", "1h"], "not a matcher"),
+        (["--matcher", 'a="b"', "--duration", "2x"], "error: not a duration: '2x'"),
+        (["--matcher", 'a="b"'], "error: give either --duration or --until"),
+        (["--matcher", 'a="b"', "--duration", "1h", "--until", "2099-01-01"], "give either"),
+        (["--matcher", 'a="b"', "--until", "2099-01-01T00:00"], "needs a time zone offset"),
+        (["--matcher", 'a="b"', "--duration", "91d"], "at most 90 days"),
+    ],
+)
+def test_silence_refusals_are_one_error_line(server: Server, args: list[str], message: str) -> None:
+    assert message in server.error("silence", "create", "--comment", "c", *args)
+
+
+def test_expiring_an_unknown_silence_says_so(server: Server) -> None:
+    assert server.error("silence", "expire", "999") == "error: no silence 999"
+
+
+def test_rules_test_prints_labels_rules_and_verdicts(server: Server, tmp_path: Path) -> None:
+    server.api(
+        "/api/v1/routing-rules",
+        {"name": "batch", "matchers": ['job="batch"'], "drop": True},
+    )
+    server.api(
+        "/api/v1/routing-rules",
+        {"name": "db", "matchers": ['team="db"'], "set_urgency": 1, "add_tags": ["db"]},
+    )
+    sample = tmp_path / "sample.json"
+    sample.write_text(json.dumps(SAMPLE))
+    shown = server.ok("rules", "test", str(sample), "--type", "alertmanager", "--service", "1")
+    first, second = shown.split("event 2: ")
+    assert re.search(r"rules\s+#1 'batch' \(drop\)", first), shown
+    assert re.search(r"verdict\s+dropped: dropped by rule batch", first), shown
+    assert re.search(r'labels\s+.*alertname="Disk".*team="db"', second), shown
+    assert re.search(r"rules\s+#2 'db' \(urgency 1, tags db\)", second), shown
+    assert re.search(r"verdict\s+page: opens or joins", second), shown
+    assert re.search(r"levels\s+impact 3, urgency 1", second), shown
+    as_json = json.loads(
+        server.ok(
+            "rules", "test", str(sample), "--type", "alertmanager", "--service", "1", "--json"
+        )
+    )
+    assert [event["verdict"] for event in as_json["events"]] == ["dropped", "page"]
+
+
+def test_rules_test_refusals_are_one_error_line(server: Server, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    assert server.error("rules", "test", str(missing), "--type", "generic", "--service", "1") == (
+        f"error: cannot read {missing}: No such file or directory"
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"version": "4"}')
+    refused = server.error("rules", "test", str(broken), "--type", "alertmanager", "--service", "1")
+    assert refused == "error: the payload is not valid: body.payload.alerts: is required"
+    unknown = server.error("rules", "test", str(broken), "--type", "generic", "--service", "9")
+    assert unknown == "error: no service 9; service_id: no such service"
