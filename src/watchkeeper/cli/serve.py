@@ -99,11 +99,14 @@ def engine(
 ) -> None:
     """Run only the engine (timers, escalations, notifications); pairs with serve --no-engine."""
     from watchkeeper.wakeup import WakeListener
-    from watchkeeper.wiring import build_runner, configure_logging, prepare
+    from watchkeeper.wiring import build_runner, configure_logging, open_database, prepare
 
     settings = load_settings()
     configure_logging(settings)
     installation = prepare(settings)
+    # Engine transactions ask for SQLite's write lock eagerly (see Database.run_eagerly).
+    installation.database.dispose()
+    installation.database = open_database(settings, sqlite_busy_timeout_ms=2)
     runner = build_runner(installation)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -142,7 +142,7 @@ class Runner:
         module = slot.module
         started = time.perf_counter()
         try:
-            rows = self.database.run(lambda session: self._step(session, slot))
+            rows = self.database.run_eagerly(lambda session: self._step(session, slot))
         except Exception as exc:
             self.metrics.failures.labels(module.name).inc()
             slot.last_error = repr(exc)

@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy.orm import Session
 
 from watchkeeper.pipeline.correlate import cycle
+from watchkeeper.pipeline.correlate.context import ContextCache
 
 
 class Correlate:
@@ -26,6 +27,7 @@ class Correlate:
     ) -> None:
         self.flap_changes = flap_changes
         self.flap_window = flap_window
+        self.contexts = ContextCache(flap_changes=flap_changes, flap_window=flap_window)
         self.outcomes = Counter(
             "watchkeeper_correlated_events_total",
             "Events correlated, by what became of them.",
@@ -44,6 +46,7 @@ class Correlate:
             now,
             flap_changes=self.flap_changes,
             flap_window=self.flap_window,
+            contexts=self.contexts,
         )
         for outcome in outcomes:
             self.outcomes.labels(outcome.kind).inc()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,14 @@ class Context:
     flap_changes: int = DEFAULT_FLAP_CHANGES
     flap_window: timedelta = DEFAULT_FLAP_WINDOW
     policy: Policy | None = None
+
+    def service(self, session: Session, service_id: int) -> Service:
+        """A service's settings; one created since the context was loaded is read now."""
+        found = self.services.get(service_id) or session.get(Service, service_id)
+        if found is None:
+            raise LookupError(f"no service {service_id}")
+        self.services[service_id] = found
+        return found
 
     def labels_for(self, event: NormalizedEvent, service_id: int) -> dict[str, str]:
         """What matchers see: the event's labels, plus its normalized fields and service."""
@@ -139,3 +148,21 @@ def load(
         flap_window=flap_window,
         policy=load_policy(session),
     )
+
+
+class ContextCache:
+    """Keeps a loaded context for `ttl` seconds: correlation runs many short transactions,
+    and rules, silences and windows change rarely (a change applies within `ttl`)."""
+
+    def __init__(self, *, ttl: float = 1.0, **options: Any) -> None:
+        self.ttl = ttl
+        self.options = options
+        self._context: Context | None = None
+        self._loaded = 0.0
+
+    def get(self, session: Session, now: datetime) -> Context:
+        moment = time.monotonic()
+        if self._context is None or moment - self._loaded > self.ttl:
+            self._context = load(session, now, **self.options)
+            self._loaded = moment
+        return self._context

@@ -25,6 +25,7 @@ def run_once(
     flap_changes: int = context.DEFAULT_FLAP_CHANGES,
     flap_window: timedelta = context.DEFAULT_FLAP_WINDOW,
     budget: float = TIME_BUDGET,
+    contexts: context.ContextCache | None = None,
 ) -> list[Outcome]:
     """Correlate up to BATCH pending events, oldest first; returns what became of each.
 
@@ -36,7 +37,10 @@ def run_once(
     ).all()
     if not pending:
         return []
-    ctx = context.load(session, now, flap_changes=flap_changes, flap_window=flap_window)
+    if contexts is not None:
+        ctx = contexts.get(session, now)
+    else:
+        ctx = context.load(session, now, flap_changes=flap_changes, flap_window=flap_window)
     outcomes = []
     deadline = time.monotonic() + budget  # wall time of this run, not the injected clock
     with session.no_autoflush:  # flush once per event, not before every query

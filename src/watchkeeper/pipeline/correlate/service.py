@@ -215,7 +215,7 @@ def _incident_for(
     now: datetime,
 ) -> tuple[Incident, bool]:
     """The open incident of the alert's group, or a new one; and whether it is new."""
-    service = ctx.services[alert.service_id]
+    service = ctx.service(session, alert.service_id)
     group_key = None
     if service.group_by:
         group_key = "|".join(f"{name}={labels.get(name, '')}" for name in service.group_by)[:255]
@@ -282,7 +282,7 @@ def _resolve(session: Session, alert: Alert, ctx: Context, actor: Actor, now: da
         .where(Alert.incident_id == incident.id, Alert.status.in_(OPEN_ALERT))
         .limit(1)
     )
-    if still_open is None and ctx.services[incident.service_id].auto_resolve:
+    if still_open is None and ctx.service(session, incident.service_id).auto_resolve:
         transitions.resolve(
             session,
             incident_id=incident.id,
