@@ -27,6 +27,9 @@ class Service(Base):
     auto_resolve: Mapped[bool] = mapped_column(default=True, server_default=true())
     group_by: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     group_window_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # Who gets paged (an escalation policy; checked by the service layer, no foreign key
+    # so the policy tables can live with the escalation stage).
+    escalation_policy_id: Mapped[int | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
