@@ -9,12 +9,13 @@ BIN := $(VENV)/bin
 STAMPS := .make
 STATIC_VENDOR := src/watchkeeper/web/ui/static/vendor
 CHROMIUM ?= /usr/bin/chromium
+ALERTMANAGER ?= /usr/bin/prometheus-alertmanager
 PYTEST_ARGS ?=
 WORKERS ?= auto
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run install install-dev assets browser check lint format typecheck contracts test test-fast clean migration
+.PHONY: help run install install-dev assets browser alertmanager check lint format typecheck contracts test test-fast clean migration
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -22,7 +23,7 @@ help: ## List the targets
 run: install assets ## Install and start the server on SQLite in ./var (DEMO=1 adds demo data)
 	$(BIN)/watchkeeper serve $(if $(DEMO),--demo,)
 
-test: install-dev assets browser check ## Install dev tools, run lint, types, contracts and the whole suite
+test: install-dev assets browser alertmanager check ## Install dev tools, run lint, types, contracts and the whole suite
 	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 test-fast: install-dev assets ## The suite without the browser and end-to-end tests
@@ -57,6 +58,14 @@ browser: ## Make sure Debian's chromium is there for the browser tests (installs
 		(apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
 		 (apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null)); \
 	else echo "chromium is missing and cannot be installed here: browser tests will skip (fail under CI=true)"; fi
+
+alertmanager: ## Make sure Debian's prometheus-alertmanager and amtool are there for the peer tests (installs it as root)
+	@if [ -x "$(ALERTMANAGER)" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's prometheus-alertmanager for the peer tests"; \
+		(apt-get install -y --no-install-recommends prometheus-alertmanager >/dev/null 2>&1 || \
+		 (apt-get update >/dev/null && apt-get install -y --no-install-recommends prometheus-alertmanager >/dev/null)); \
+	else echo "prometheus-alertmanager is missing and cannot be installed here: its peer tests will skip (fail under CI=true)"; fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -6,6 +6,7 @@ Every field is documented in docs/configuration.md (a test keeps the two in step
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -124,6 +125,54 @@ class Settings(BaseSettings):
         "needs its driver package installed.",
     )
 
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server that sends email notifications. Without it, email "
+        "contact methods cannot be reached (their messages fail with a clear reason).",
+    )
+    smtp_port: int = Field(
+        default=25,
+        ge=1,
+        le=65535,
+        description="Port of the SMTP server (587 with STARTTLS, 465 with SSL).",
+    )
+    smtp_from: str = Field(
+        default="watchkeeper@localhost", description="Sender address of notification emails."
+    )
+    smtp_username: str | None = Field(
+        default=None, description="User name for SMTP authentication, if the server wants one."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="Password for SMTP authentication."
+    )
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    smtp_ssl: bool = Field(
+        default=False, description="Connect to the SMTP server over TLS from the start (port 465)."
+    )
+    outbound_allow_cidrs: str = Field(
+        default="",
+        description="Comma-separated networks (e.g. `10.0.0.0/8,127.0.0.1/32`) that webhooks "
+        "and self-hosted Apprise services may reach although they are loopback, private "
+        "or link-local; by default such addresses are refused (SSRF protection).",
+    )
+    notify_throttle_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="A person gets at most one page message per contact method in this "
+        "many seconds; pages in between are bundled into the next message. 0 turns "
+        "bundling off (each page is its own message).",
+    )
+
+    @field_validator("outbound_allow_cidrs")
+    @classmethod
+    def _check_cidrs(cls, value: str) -> str:
+        for cidr in _split(value):
+            ipaddress.ip_network(cidr, strict=False)  # ValueError names the bad one
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str | None) -> str | None:
@@ -142,10 +191,18 @@ class Settings(BaseSettings):
         return f"http://{self.host}:{self.port}"
 
     @property
+    def outbound_allow(self) -> list[str]:
+        return _split(self.outbound_allow_cidrs)
+
+    @property
     def resolved_cookie_secure(self) -> bool:
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.resolved_base_url.startswith("https://")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 class ClientSettings(BaseSettings):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from tests.factories import Person, bearer
+from tests.scenarios.recording import RecordingChannel
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db.session import Database
 from watchkeeper.engine.metrics import EngineMetrics
@@ -26,6 +27,7 @@ from watchkeeper.engine.modules import build
 from watchkeeper.engine.runner import Runner
 from watchkeeper.incidents.models import Incident
 from watchkeeper.pipeline.correlate.models import Alert
+from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.settings import Settings
 
 PAYLOADS = Path(__file__).parent.parent / "payloads"
@@ -45,10 +47,19 @@ class Harness:
     keys: dict[str, str] = field(default_factory=dict)
     service_ids: dict[str, int] = field(default_factory=dict)
 
+    channel: RecordingChannel = field(default_factory=RecordingChannel)
+
     def __post_init__(self) -> None:
+        channels = {"email": self.channel, "apprise": self.channel, "webhook": self.channel}
         self.runner = Runner(
             database=self.db,
-            modules=build(CollectorRegistry(), self.settings),
+            modules=build(
+                CollectorRegistry(),
+                self.settings,
+                channels=channels,
+                linker=Linker("http://testserver", "scenario secret"),
+                notify_workers=0,
+            ),
             clock=self.clock,
             metrics=EngineMetrics(CollectorRegistry()),
         )

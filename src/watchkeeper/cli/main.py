@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from watchkeeper import __version__
-from watchkeeper.cli import db, incidents, noise, serve, tokens, users
+from watchkeeper.cli import db, incidents, noise, oncall, serve, tokens, users
 
 app = typer.Typer(
     name="watchkeeper",
@@ -24,6 +24,8 @@ app.add_typer(tokens.app, name="token")
 app.add_typer(incidents.app, name="incident")
 app.add_typer(noise.rules_app, name="rules")
 app.add_typer(noise.silence_app, name="silence")
+app.add_typer(oncall.app, name="oncall")
+app.add_typer(oncall.schedule_app, name="schedule")
 
 
 def _version(value: bool) -> None:

@@ -68,15 +68,16 @@ def serve(
     if demo:
         load_demo(installation)
     _banner(installation, engine=settings.run_engine)
+    # The engine child (its links use the base URL: host and port) and any workers read
+    # their settings from the environment, so pass the flags on.
+    for name, value in overrides.items():
+        os.environ[f"WATCHKEEPER_{name.upper()}"] = str(value)
     child = EngineChild() if settings.run_engine else None
     try:
         if workers == 1:
             app = build_app(installation)
             uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, lifespan="on")
             return
-        # Several workers each build the app from the environment, so pass the flags on.
-        for name, value in overrides.items():
-            os.environ[f"WATCHKEEPER_{name.upper()}"] = str(value)
         installation.database.dispose()
         uvicorn.run(
             "watchkeeper.wiring:app_from_environment",
@@ -99,14 +100,13 @@ def engine(
 ) -> None:
     """Run only the engine (timers, escalations, notifications); pairs with serve --no-engine."""
     from watchkeeper.wakeup import WakeListener
-    from watchkeeper.wiring import build_runner, configure_logging, open_database, prepare
+    from watchkeeper.wiring import build_runner, configure_logging, open_engine_database, prepare
 
     settings = load_settings()
     configure_logging(settings)
     installation = prepare(settings)
-    # Engine transactions ask for SQLite's write lock eagerly (see Database.run_eagerly).
     installation.database.dispose()
-    installation.database = open_database(settings, sqlite_busy_timeout_ms=2)
+    installation.database = open_engine_database(settings)
     runner = build_runner(installation)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,17 @@ class EngineModule(Protocol):
 
     def run_once(self, session: Session, now: datetime) -> int:
         """Do one bounded batch of work in the caller's transaction; return rows handled."""
+
+
+@runtime_checkable
+class AfterCommit(Protocol):
+    """A module with work that must wait until its run has committed (side effects)."""
+
+    def after_commit(self, wake: Callable[[], None]) -> None:
+        """Start that work; call `wake` when it has something for the next run."""
+
+    def close(self) -> None:
+        """Finish work in flight and take no more; one last run then records it."""
 
 
 @dataclass(frozen=True)

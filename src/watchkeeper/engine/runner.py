@@ -27,7 +27,7 @@ from watchkeeper.db.engine_state import (
 )
 from watchkeeper.db.session import Database
 from watchkeeper.engine.metrics import EngineMetrics
-from watchkeeper.engine.protocol import EngineModule
+from watchkeeper.engine.protocol import AfterCommit, EngineModule
 
 log = structlog.get_logger(__name__)
 
@@ -44,6 +44,10 @@ class _Slot:
     next_due: float = 0.0
     superseded: bool = False
     last_error: str | None = None
+    # Until when this runner's lease is known to be held (committed), and the renewal
+    # the current run would commit.
+    held_until: datetime | None = None
+    renewing: datetime | None = None
 
 
 @dataclass
@@ -88,11 +92,21 @@ class Runner:
         self._wake.set()
         self._thread.join(timeout)
         self._thread = None
+        self.close_modules()
+        for slot in self._slots:
+            slot.held_until = None
         try:
             self.database.run(lambda s: release_leases(s, holder=self.holder))
         except Exception:
             log.warning("could not release engine leases", holder=self.holder, exc_info=True)
         log.info("engine stopped", holder=self.holder)
+
+    def close_modules(self) -> None:
+        """Let modules with work in flight finish it, and record the outcome."""
+        for slot in self._slots:
+            if isinstance(slot.module, AfterCommit):
+                slot.module.close()
+                self._run_one(slot)
 
     @property
     def running(self) -> bool:
@@ -144,10 +158,15 @@ class Runner:
         try:
             rows = self.database.run_eagerly(lambda session: self._step(session, slot))
         except Exception as exc:
+            slot.held_until = None
             self.metrics.failures.labels(module.name).inc()
             slot.last_error = repr(exc)
             log.exception("engine module failed", module=module.name)
             return 0
+        if slot.renewing is not None:
+            slot.held_until, slot.renewing = slot.renewing, None
+        if isinstance(module, AfterCommit):
+            module.after_commit(self.wake)
         self.metrics.run_seconds.labels(module.name).observe(time.perf_counter() - started)
         self.metrics.rows.labels(module.name).inc(rows)
         self.metrics.last_success.labels(module.name).set(time.time())
@@ -157,6 +176,10 @@ class Runner:
     def _step(self, session: Session, slot: _Slot) -> int:
         module = slot.module
         now: datetime = self.clock.now()
+        slot.renewing = None
+        if slot.held_until is not None and now < slot.held_until - LEASE_TTL / 2:
+            # Nobody can take a lease before it expires: no need to write it every run.
+            return module.run_once(session, now)
         outcome = acquire_lease(
             session,
             module=module.name,
@@ -172,6 +195,7 @@ class Runner:
             return 0
         if outcome is LeaseOutcome.BUSY:
             return 0
+        slot.renewing = now + LEASE_TTL
         return module.run_once(session, now)
 
     def _loop(self) -> None:

@@ -15,6 +15,7 @@ from watchkeeper.web import problems, system
 from watchkeeper.web.api.v1 import router as api_v1
 from watchkeeper.web.context import WebContext
 from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, ObservabilityMiddleware
+from watchkeeper.web.ui.routes import action_links
 from watchkeeper.web.ui.routes import router as ui_router
 from watchkeeper.web.ui.templating import STATIC_DIR
 from watchkeeper.web.wire import alerts, heartbeats, pagerduty
@@ -61,6 +62,7 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
     app.include_router(system.router)
     app.include_router(api_v1)
     app.include_router(ui_router)
+    app.include_router(action_links.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     ingest = ctx.settings.ingest_max_body_bytes
     app.add_middleware(

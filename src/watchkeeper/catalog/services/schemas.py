@@ -37,10 +37,13 @@ class ServiceCreate(BaseModel):
         "empty: one incident per alert.",
     )
     group_window_minutes: GroupWindow = 60
+    escalation_policy_id: int | None = Field(
+        default=None, description="Who gets paged for this service's incidents."
+    )
 
 
 class ServiceUpdate(Patch):
-    nullable = frozenset({"owner_team_id"})
+    nullable = frozenset({"owner_team_id", "escalation_policy_id"})
 
     name: ServiceName | None = None
     slug: Slug | None = None
@@ -53,6 +56,7 @@ class ServiceUpdate(Patch):
     auto_resolve: bool | None = None
     group_by: GroupBy | None = None
     group_window_minutes: GroupWindow | None = None
+    escalation_policy_id: int | None = None
 
 
 class ServiceOut(BaseModel):
@@ -68,6 +72,7 @@ class ServiceOut(BaseModel):
     auto_resolve: bool
     group_by: list[str]
     group_window_minutes: int
+    escalation_policy_id: int | None = None
     status: Literal["operational", "degraded"] = Field(
         default="operational", description="`degraded` while the service has open incidents."
     )

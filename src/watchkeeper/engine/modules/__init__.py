@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from prometheus_client import CollectorRegistry
 
 from watchkeeper.engine.modules import (
     correlate,
+    escalate,
     heartbeats,
+    notify_handoff,
+    notify_plan,
+    notify_send,
     raw_retention,
     session_cleanup,
     sla_clocks,
 )
 from watchkeeper.engine.protocol import EngineModule
+from watchkeeper.pipeline.notify.channels.base import Channel
+from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.settings import Settings
 
 
-def build(registry: CollectorRegistry, settings: Settings) -> tuple[EngineModule, ...]:
-    """Every engine module, configured from settings, metrics on `registry`."""
+def build(
+    registry: CollectorRegistry,
+    settings: Settings,
+    *,
+    channels: Mapping[str, Channel],
+    linker: Linker,
+    notify_workers: int = 16,
+) -> tuple[EngineModule, ...]:
+    """Every engine module, configured from settings, metrics on `registry`. The page
+    path comes first and in order, so one pass takes an alert to a sent message."""
     return (
         correlate.Correlate(
             registry,
             flap_changes=settings.flap_changes,
             flap_window=timedelta(minutes=settings.flap_window_minutes),
         ),
+        escalate.MODULE,
+        notify_plan.MODULE,
+        notify_send.NotifySend(
+            registry,
+            channels=channels,
+            linker=linker,
+            throttle=timedelta(seconds=settings.notify_throttle_seconds),
+            workers=notify_workers,
+        ),
         heartbeats.MODULE,
+        notify_handoff.MODULE,
         sla_clocks.SlaClocks(registry),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),

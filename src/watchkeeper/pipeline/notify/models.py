@@ -56,14 +56,15 @@ class Notification(Base):
     """One message to one contact method: an outbox row with its delivery state.
 
     `pending` rows are sent when due; `sending` rows are claimed by a sender until
-    `lease_until`; `sent`, `failed` and `bundled` (carried by another row's message) are
-    final. The idempotency key makes planning the same page twice harmless.
+    `lease_until`; `sent`, `failed`, `cancelled` (its incident no longer needs it) and
+    `bundled` (carried by row `carried_by_id`'s message, sharing its fate) are final.
+    The idempotency key makes planning the same page twice harmless.
     """
 
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_due", "status", "due_at"),
-        Index("ix_notifications_method_sent", "contact_method_id", "sent_at"),
+        Index("ix_notifications_method_attempted", "contact_method_id", "attempted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +84,10 @@ class Notification(Base):
     due_at: Mapped[datetime]
     attempts: Mapped[int]
     lease_until: Mapped[datetime | None]
+    # When a sender last took it (the throttle counts from here), and when it got through.
+    attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     carried_by_id: Mapped[int | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    # What the channel said about the last attempt ("HTTP 202", "SMTP 550", ...).
+    answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -194,9 +194,10 @@ def upgrade() -> None:
         sa.Column("due_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("lease_until", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempted_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("sent_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("carried_by_id", sa.Integer(), nullable=True),
-        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("created_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["contact_method_id"],
@@ -231,7 +232,7 @@ def upgrade() -> None:
             batch_op.f("ix_notifications_incident_id"), ["incident_id"], unique=False
         )
         batch_op.create_index(
-            "ix_notifications_method_sent", ["contact_method_id", "sent_at"], unique=False
+            "ix_notifications_method_attempted", ["contact_method_id", "attempted_at"], unique=False
         )
 
     with op.batch_alter_table("services", schema=None) as batch_op:
@@ -246,7 +247,7 @@ def downgrade() -> None:
         batch_op.drop_column("escalation_policy_id")
 
     with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_index("ix_notifications_method_sent")
+        batch_op.drop_index("ix_notifications_method_attempted")
         batch_op.drop_index(batch_op.f("ix_notifications_incident_id"))
         batch_op.drop_index("ix_notifications_due")
 

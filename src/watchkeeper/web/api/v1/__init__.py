@@ -7,12 +7,15 @@ from fastapi import APIRouter
 from watchkeeper.web.api.v1 import (
     alerts,
     catalog,
+    contact,
+    escalation,
     incident_actions,
     incidents,
     integrations,
     me,
     noise,
     policy,
+    schedules,
     teams,
     tokens,
     users,
@@ -31,3 +34,6 @@ router.include_router(incident_actions.router)
 router.include_router(integrations.router)
 router.include_router(alerts.router)
 router.include_router(noise.router)
+router.include_router(escalation.router)
+router.include_router(contact.router)
+router.include_router(schedules.router)

@@ -13,9 +13,10 @@ from watchkeeper.catalog.categories.schemas import CategoryCreate, CategoryOut, 
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.services.schemas import ServiceCreate, ServiceOut, ServiceUpdate
-from watchkeeper.core.errors import Conflict
+from watchkeeper.core.errors import Conflict, FieldError, Invalid
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.incidents.queries import has_incidents, open_counts_by_service
+from watchkeeper.pipeline.escalation.models import EscalationPolicy
 from watchkeeper.web.deps import ApiAdmin, ApiViewer, DbSession, Now, page_request
 
 router = APIRouter()
@@ -56,6 +57,7 @@ def list_services(
 def create_service(
     _: ApiAdmin, session: DbSession, now: Now, body: ServiceCreate, response: Response
 ) -> ServiceOut:
+    _check_policy(session, body.escalation_policy_id)
     service = services.create(session, data=body, now=now)
     response.headers["Location"] = f"/api/v1/services/{service.id}"
     return services_out(session, [service])[0]
@@ -70,8 +72,17 @@ def get_service(_: ApiViewer, session: DbSession, service_id: int) -> ServiceOut
 def update_service(
     _: ApiAdmin, session: DbSession, now: Now, service_id: int, body: ServiceUpdate
 ) -> ServiceOut:
+    _check_policy(session, body.escalation_policy_id)
     service = services.update(session, service_id=service_id, data=body, now=now)
     return services_out(session, [service])[0]
+
+
+def _check_policy(session: Session, policy_id: int | None) -> None:
+    if policy_id is not None and session.get(EscalationPolicy, policy_id) is None:
+        raise Invalid(
+            f"no escalation policy {policy_id}",
+            errors=[FieldError("body.escalation_policy_id", "no such escalation policy")],
+        )
 
 
 @router.delete("/services/{service_id}", status_code=204, tags=["services"])

@@ -8,6 +8,7 @@ from watchkeeper.web.deps import verify_csrf
 from watchkeeper.web.ui.routes import (
     account,
     admin_catalog,
+    admin_escalation,
     admin_policy,
     admin_service_page,
     admin_teams,
@@ -17,6 +18,8 @@ from watchkeeper.web.ui.routes import (
     home,
     incident_lists,
     incident_page,
+    notification_settings,
+    schedules,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -29,8 +32,11 @@ for module in (
     admin_catalog,
     admin_policy,
     admin_service_page,
+    admin_escalation,
     alerts_pages,
     incident_lists,
     incident_page,
+    notification_settings,
+    schedules,
 ):
     router.include_router(module.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -15,12 +16,15 @@ from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import DisplayName, Email, Password, TimeZone, UserUpdate
+from watchkeeper.oncall.schedules import feeds
+from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import submit
 from watchkeeper.web.ui.templating import render
 
 router = APIRouter(prefix="/account")
+MY_SHIFTS = timedelta(days=14)
 
 
 class ProfileForm(BaseModel):
@@ -54,14 +58,21 @@ class PasswordForm(BaseModel):
 
 
 def _account_page(request: Request, principal: Principal, **extra: Any) -> Response:
+    now = context_of(request).clock.now()
+
     def load(session: Session) -> dict[str, Any]:
         user = users.get(session, user_id=principal.user_id)
         tokens, _ = access.list_tokens(session, user_id=principal.user_id)
-        return {"user": user, "tokens": tokens}
+        # Resolved a little wider than shown, so that shifts show their real start and end.
+        found = schedules.user_shifts(
+            session, user_id=principal.user_id, start=now - MY_SHIFTS, end=now + 2 * MY_SHIFTS
+        )
+        shifts = [pair for pair in found if pair[1].end > now and pair[1].start < now + MY_SHIFTS]
+        return {"user": user, "tokens": tokens, "shifts": shifts}
 
     context = context_of(request).database.run(load, write=False)
     context["roles"] = [role for role in Role if principal.role.allows(role)]
-    context["now"] = context_of(request).clock.now()
+    context["now"] = now
     status = 422 if extra.get("errors") else 200
     return render(request, "account.html", {**context, **extra}, status_code=status)
 
@@ -147,3 +158,15 @@ def revoke_token(request: Request, principal: UiViewer, token_id: int) -> Respon
 
     ctx.database.run(action)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/ical-token")
+def rotate_calendar_feed(request: Request, principal: UiViewer) -> Response:
+    """A new URL for the feed of one's own shifts; the previous one stops working."""
+    ctx = context_of(request)
+    now = ctx.clock.now()
+    token = ctx.database.run(
+        lambda s: feeds.rotate_user_token(s, user_id=principal.user_id, now=now)
+    )
+    url = f"{ctx.settings.resolved_base_url}/ical/users/{token}.ics"
+    return _account_page(request, principal, feed_url=url)

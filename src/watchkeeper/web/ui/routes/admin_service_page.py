@@ -1,4 +1,4 @@
-"""One service's admin page: its alert settings and its integrations (keys shown once)."""
+"""One service's admin page: alert settings, escalation policy, integrations (keys shown once)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.services.schemas import GroupBy, GroupWindow, ServiceUpdate
+from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.pipeline.escalation import service as escalation
+from watchkeeper.pipeline.escalation.models import EscalationPolicy
 from watchkeeper.pipeline.ingest import integrations
 from watchkeeper.pipeline.ingest.models import Heartbeat
 from watchkeeper.pipeline.ingest.schemas import IntegrationCreate
@@ -33,12 +36,19 @@ class AlertSettingsForm(BaseModel):
     group_window_minutes: GroupWindow = 60
 
 
+class EscalationForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    escalation_policy_id: int | None = None  # the empty option: nobody is paged
+
+
 def _page(request: Request, service_id: int, **extra: Any) -> Response:
     def load(session: Session) -> dict[str, Any]:
         rows = integrations.list_(session, service_id=service_id)
         return {
             "service": services.get(session, service_id=service_id),
             "integrations": rows,
+            "policies": escalation.list_policies(session),
             "heartbeats": {
                 row.id: session.get(Heartbeat, row.id) for row in rows if row.type == "heartbeat"
             },
@@ -64,6 +74,26 @@ def save_alerting(request: Request, _: UiAdmin, service_id: int, form: FormBody)
         services.update(session, service_id=service_id, data=patch, now=now)
 
     outcome = submit(request, AlertSettingsForm, form, action, lists=("group_by",))
+    if not outcome.ok:
+        return _page(request, service_id, errors=outcome.errors)
+    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+
+
+@router.post("/escalation")
+def save_escalation(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+    now = context_of(request).clock.now()
+
+    def action(session: Session, data: EscalationForm) -> None:
+        policy_id = data.escalation_policy_id
+        if policy_id is not None and session.get(EscalationPolicy, policy_id) is None:
+            raise Invalid(
+                f"no escalation policy {policy_id}",
+                errors=[FieldError("escalation_policy_id", "no such escalation policy")],
+            )
+        patch = ServiceUpdate(escalation_policy_id=policy_id)
+        services.update(session, service_id=service_id, data=patch, now=now)
+
+    outcome = submit(request, EscalationForm, form, action)
     if not outcome.ok:
         return _page(request, service_id, errors=outcome.errors)
     return RedirectResponse(f"/admin/services/{service_id}", status_code=303)

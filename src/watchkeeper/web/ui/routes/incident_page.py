@@ -1,4 +1,5 @@
-"""One incident's page: header with SLA clocks, actions, fields, roles, tasks, notes, timeline."""
+"""One incident's page: header with SLA clocks, actions, fields, roles, tasks, notes, paging,
+timeline."""
 
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ from watchkeeper.incidents.schemas import (
 )
 from watchkeeper.incidents.timeline import Actor
 from watchkeeper.pipeline.correlate import queries as alert_queries
+from watchkeeper.pipeline.escalation import service as escalation
+from watchkeeper.pipeline.escalation.schemas import PageIn
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
+from watchkeeper.web.ui.routes.admin_escalation import choices
 from watchkeeper.web.ui.routes.forms import Outcome, attempt, submit
 from watchkeeper.web.ui.routes.incident_lists import people
 from watchkeeper.web.ui.templating import render
@@ -71,6 +75,8 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "impacts": IMPACT_NAMES,
         "urgencies": URGENCY_NAMES,
         "codes": list(ResolutionCode),
+        "targets": choices(session),
+        "policies": escalation.list_policies(session),
     }
 
 
@@ -310,3 +316,25 @@ def link(request: Request, principal: UiViewer, incident_id: int, form: FormBody
         incident_id,
         lambda s, a: links.link(s, incident_id=incident_id, other_id=int(other), actor=a, now=now),
     )
+
+
+@router.post("/page")
+def page_people(
+    request: Request, principal: UiViewer, incident_id: int, form: FormBody
+) -> Response:
+    """Page people by hand; the service writes a `paged` entry on the timeline."""
+    principal.require(Role.RESPONDER)
+    now = context_of(request).clock.now()
+    actor = Actor(principal.user_id, principal.login)
+    outcome = submit(
+        request,
+        PageIn,
+        form,
+        lambda s, data: len(
+            escalation.page_by_hand(s, incident_id=incident_id, data=data, actor=actor, now=now)
+        ),
+        lists=("user_ids", "team_ids", "schedule_ids"),
+    )
+    if not outcome.ok:
+        return _page(request, incident_id, errors=outcome.errors, status=422)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)

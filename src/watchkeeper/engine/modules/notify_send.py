@@ -1,0 +1,109 @@
+"""Engine module: deliver the notification outbox.
+
+Each run records the answers of finished deliveries, takes the messages now due, and,
+once that transaction has committed, hands them to a pool of sender threads. A channel
+that hangs holds one thread until its timeout, never the engine or the other channels.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from prometheus_client import CollectorRegistry, Counter
+from sqlalchemy.orm import Session
+
+from watchkeeper.pipeline.notify import send
+from watchkeeper.pipeline.notify.channels.base import Channel, Delivery
+from watchkeeper.pipeline.notify.links import Linker
+
+log = structlog.get_logger(__name__)
+
+
+class InlineExecutor(Executor):
+    """Delivers on the calling thread: for tests and one-shot commands."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+class NotifySend:
+    name = "notify_send"
+    version = 1
+    interval = 1.0
+    wakeable = True
+    exclusive = False
+
+    def __init__(
+        self,
+        registry: CollectorRegistry,
+        *,
+        channels: Mapping[str, Channel],
+        linker: Linker,
+        throttle: timedelta,
+        workers: int = 16,
+    ) -> None:
+        self.channels = channels
+        self.linker = linker
+        self.throttle = throttle
+        self._pool: Executor = (
+            ThreadPoolExecutor(workers, thread_name_prefix="watchkeeper-notify")
+            if workers
+            else InlineExecutor()
+        )
+        self._answers: queue.SimpleQueue[send.Result] = queue.SimpleQueue()
+        self._settling: list[send.Result] = []
+        self._taken: list[send.Job] = []
+        self._closed = False
+        self.outcomes = Counter(
+            "watchkeeper_notifications_total",
+            "Delivery attempts, by channel and outcome (sent, retry, failed).",
+            ["channel", "outcome"],
+            registry=registry,
+        )
+
+    def run_once(self, session: Session, now: datetime) -> int:
+        # Answers stay in hand until this transaction commits (see after_commit).
+        while not self._answers.empty():
+            self._settling.append(self._answers.get())
+        handled = send.settle(session, self._settling, now) + send.recover(session, now)
+        self._taken = (
+            []
+            if self._closed
+            else send.take_due(session, now, throttle=self.throttle, linker=self.linker)
+        )
+        return handled + len(self._taken)
+
+    def after_commit(self, wake: Callable[[], None]) -> None:
+        self._settling = []
+        jobs, self._taken = self._taken, []
+        for job in jobs:
+            self._pool.submit(self._deliver, job, wake)
+
+    def close(self) -> None:
+        """Wait for deliveries in flight; the runner then settles their answers."""
+        self._closed = True
+        self._pool.shutdown(wait=True)
+        for channel in {id(channel): channel for channel in self.channels.values()}.values():
+            channel.close()
+
+    def _deliver(self, job: send.Job, wake: Callable[[], None]) -> None:
+        channel = self.channels.get(job.channel)
+        if channel is None:
+            delivery = Delivery(ok=False, detail=f"no {job.channel} channel in this server")
+        else:
+            try:
+                delivery = channel.send(job.address, job.message, secret=job.secret)
+            except Exception as exc:  # a channel bug must not lose the answer
+                log.exception("channel raised", channel=job.channel)
+                delivery = Delivery(ok=False, retryable=True, detail=f"{type(exc).__name__}")
+        outcome = "sent" if delivery.ok else "retry" if delivery.retryable else "failed"
+        self.outcomes.labels(job.channel, outcome).inc()
+        self._answers.put(send.Result(job.notification_id, delivery))
+        wake()

@@ -1,0 +1,1 @@
+"""On-call schedules: layers with rotations and restrictions, overrides, iCal feeds."""

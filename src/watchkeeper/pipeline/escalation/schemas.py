@@ -1,0 +1,87 @@
+"""What the API accepts and returns for escalation policies and manual pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from watchkeeper.core.patch import Patch
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["user", "schedule", "team"]
+    id: int
+
+
+class LevelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    targets: list[Target] = Field(min_length=1, max_length=20)
+    delay_minutes: int = Field(
+        default=30, ge=1, le=1440, description="Wait this long for an acknowledgement."
+    )
+
+
+class PolicyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=2000)
+    team_id: int | None = None
+    repeat: int = Field(default=0, ge=0, le=9, description="Run the levels again N times.")
+    levels: list[LevelIn] = Field(min_length=1, max_length=20)
+
+
+class PolicyUpdate(Patch):
+    nullable = frozenset({"team_id"})
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=2000)
+    team_id: int | None = None
+    repeat: int | None = Field(default=None, ge=0, le=9)
+    levels: list[LevelIn] | None = Field(default=None, min_length=1, max_length=20)
+
+
+class LevelOut(BaseModel):
+    position: int
+    delay_minutes: int
+    targets: list[Target]
+
+
+class PolicyOut(BaseModel):
+    id: int
+    name: str
+    description: str
+    team_id: int | None
+    repeat: int
+    levels: list[LevelOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class PageIn(BaseModel):
+    """Page people by hand: any mix of users, teams (all members) and a policy's first level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_ids: list[int] = Field(default_factory=list, max_length=50)
+    team_ids: list[int] = Field(default_factory=list, max_length=20)
+    schedule_ids: list[int] = Field(default_factory=list, max_length=20)
+    policy_id: int | None = Field(default=None, description="Page the policy's first level.")
+    message: str = Field(default="", max_length=1000)
+
+
+class PageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    incident_id: int
+    user_id: int
+    reason: str
+    level: int | None
+    urgency: str
+    created_at: datetime

@@ -1,0 +1,85 @@
+"""Signed, expiring links that acknowledge or resolve an incident without logging in.
+
+A token carries the action, the incident, the user it was sent to and an expiry, signed
+with HMAC-SHA256 under a key derived from the installation's secret key. Changing the
+secret key invalidates every link.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from watchkeeper.core.errors import Forbidden, NotFound
+
+LIFETIME = timedelta(days=3)
+ACTIONS = ("acknowledge", "resolve")
+
+
+@dataclass(frozen=True)
+class Claim:
+    action: str
+    incident_id: int
+    user_id: int
+    notification_id: int
+    expires_at: datetime
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Linker:
+    def __init__(self, base_url: str, secret_key: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._key = hashlib.sha256(f"watchkeeper action links:{secret_key}".encode()).digest()
+
+    def incident_url(self, incident_id: int) -> str:
+        return f"{self.base_url}/incidents/{incident_id}"
+
+    def action_url(self, claim: Claim) -> str:
+        return f"{self.base_url}/act/{self.token(claim)}"
+
+    def token(self, claim: Claim) -> str:
+        body = {
+            "a": claim.action,
+            "i": claim.incident_id,
+            "u": claim.user_id,
+            "n": claim.notification_id,
+            "e": int(claim.expires_at.timestamp()),
+        }
+        payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+        return f"{payload}.{self._sign(payload)}"
+
+    def read(self, token: str, now: datetime) -> Claim:
+        """The claim of a valid token; a forged, damaged or expired one is refused."""
+        payload, _, signature = token.partition(".")
+        if not signature or not hmac.compare_digest(signature, self._sign(payload)):
+            raise NotFound("this link is not valid")
+        try:
+            body = json.loads(_unb64(payload))
+            claim = Claim(
+                action=str(body["a"]),
+                incident_id=int(body["i"]),
+                user_id=int(body["u"]),
+                notification_id=int(body["n"]),
+                expires_at=datetime.fromtimestamp(int(body["e"]), tz=now.tzinfo),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise NotFound("this link is not valid") from exc
+        if claim.action not in ACTIONS:
+            raise NotFound("this link is not valid")
+        if claim.expires_at <= now:
+            raise Forbidden("this link has expired; open the incident in Watchkeeper instead")
+        return claim
+
+    def _sign(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest()[:24])

@@ -1,0 +1,90 @@
+"""Turning pages into messages: one incident, or a bundle of several, as subject, plain
+text, HTML and a webhook JSON payload, each with its acknowledge and resolve links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from watchkeeper.pipeline.notify.channels.base import Outgoing
+
+
+@dataclass(frozen=True)
+class IncidentCard:
+    id: int
+    title: str
+    priority: str
+    status: str
+    service: str
+    summary: str
+    url: str
+    acknowledge_url: str
+    resolve_url: str
+
+
+def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
+    """A page about one incident; several that came within the throttle minute are one
+    message listing them all."""
+    if len(cards) == 1:
+        card = cards[0]
+        subject = (
+            f"[Watchkeeper] #{card.id} {card.priority} {card.status}: {card.title} ({card.service})"
+        )
+    else:
+        worst = min(card.priority for card in cards)
+        subject = f"[Watchkeeper] {len(cards)} incidents need you (worst {worst})"
+    text = "\n\n".join(_text(card) for card in cards)
+    html = "".join(_html(card) for card in cards)
+    payload = {
+        "type": "page",
+        "incidents": [
+            {
+                "id": card.id,
+                "title": card.title,
+                "priority": card.priority,
+                "status": card.status,
+                "service": card.service,
+                "url": card.url,
+                "acknowledge_url": card.acknowledge_url,
+                "resolve_url": card.resolve_url,
+            }
+            for card in cards
+        ],
+    }
+    return Outgoing(message_id, subject[:300], text, _page(html), payload)
+
+
+def plain_message(message_id: str, subject: str, text: str) -> Outgoing:
+    """Verification codes, test notifications, hand-offs."""
+    html = _page(f"<p>{escape(text).replace(chr(10), '<br>')}</p>")
+    return Outgoing(message_id, subject, text, html, {"type": "message", "text": text})
+
+
+def _text(card: IncidentCard) -> str:
+    lines = [
+        f"#{card.id} {card.priority} {card.status}: {card.title}",
+        f"Service: {card.service}",
+    ]
+    if card.summary:
+        lines.append(card.summary)
+    lines += [
+        f"Open: {card.url}",
+        f"Acknowledge: {card.acknowledge_url}",
+        f"Resolve: {card.resolve_url}",
+    ]
+    return "\n".join(lines)
+
+
+def _html(card: IncidentCard) -> str:
+    return (
+        f"<h2>#{card.id} {escape(card.priority)} {escape(card.status)}: {escape(card.title)}</h2>"
+        f"<p>Service: {escape(card.service)}</p>"
+        + (f"<p>{escape(card.summary)}</p>" if card.summary else "")
+        + f'<p><a href="{escape(card.acknowledge_url)}">Acknowledge</a> · '
+        f'<a href="{escape(card.resolve_url)}">Resolve</a> · '
+        f'<a href="{escape(card.url)}">Open in Watchkeeper</a></p>'
+    )
+
+
+def _page(body: str) -> str:
+    return f'<!doctype html><html><body style="font-family: sans-serif">{body}</body></html>'

@@ -1,0 +1,87 @@
+"""What the API accepts and returns for contact methods and notification rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["email", "apprise", "webhook"]
+Urgency = Literal["high", "low"]
+
+
+class ContactMethodIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind
+    address: str = Field(
+        min_length=3,
+        max_length=2000,
+        description="An email address, an Apprise URL (e.g. `ntfy://ntfy.sh/topic`) or a "
+        "webhook URL (https).",
+    )
+    label: str = Field(default="", max_length=100)
+
+
+class ContactMethodOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    kind: str
+    address: str
+    label: str
+    verified_at: datetime | None
+    created_at: datetime
+
+
+class ContactMethodCreated(ContactMethodOut):
+    secret: str | None = Field(
+        default=None, description="Webhooks: the signing secret (`whsec_...`), shown once."
+    )
+
+
+class VerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=4, max_length=12)
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    urgency: Urgency
+    contact_method_id: int
+    delay_minutes: int = Field(default=0, ge=0, le=1440)
+
+
+class RuleOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    urgency: str
+    contact_method_id: int
+    delay_minutes: int
+
+
+class PreferencesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    handoff: bool = Field(description="Tell me when an on-call shift of mine starts.")
+
+
+class NotificationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    incident_id: int | None
+    user_id: int
+    contact_method_id: int
+    status: str
+    due_at: datetime
+    attempts: int
+    sent_at: datetime | None
+    answer: str | None

@@ -1,0 +1,267 @@
+"""The outbox's two transactions around delivery: take due messages (throttled and
+bundled per contact method), and afterwards record what each channel answered.
+
+Delivery itself happens between the two, outside any transaction (see
+`engine.modules.notify_send`). A message is taken with a lease; if its sender dies, the
+lease runs out and it is taken again, so delivery is at least once, and the stable
+message id lets receivers drop a repeat.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watchkeeper.catalog.services.models import Service
+from watchkeeper.catalog.users.models import User
+from watchkeeper.db.claim import claim
+from watchkeeper.incidents.lifecycle import Status
+from watchkeeper.incidents.models import Incident
+from watchkeeper.incidents.timeline import ENGINE, record
+from watchkeeper.pipeline.escalation.models import Page
+from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
+from watchkeeper.pipeline.notify.links import Claim, Linker
+from watchkeeper.pipeline.notify.models import ContactMethod, Notification
+from watchkeeper.pipeline.notify.render import IncidentCard, page_message, plain_message
+
+BATCH = 100
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=15)
+LONGEST_RETRY = timedelta(minutes=15)
+LINK_LIFETIME = timedelta(days=3)
+_DONE_WITH = (Status.RESOLVED.value, Status.CLOSED.value)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One message to deliver: what the sender needs once the transaction is over."""
+
+    notification_id: int
+    channel: str  # the contact method's kind
+    address: str
+    secret: str | None
+    message: Outgoing
+
+
+@dataclass(frozen=True)
+class Result:
+    notification_id: int
+    delivery: Delivery
+
+
+def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
+    """Exponential from 15 s, at most 15 min, with jitter (half to all of the step)."""
+    step: timedelta = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return step * (0.5 + rng() / 2)
+
+
+def take_due(session: Session, now: datetime, *, throttle: timedelta, linker: Linker) -> list[Job]:
+    """Lease due messages and render them. Pages for one contact method become at most
+    one message per `throttle`: what comes sooner waits, and goes out as one bundle."""
+    rows = session.scalars(
+        claim(
+            session,
+            select(Notification)
+            .where(Notification.status == "pending", Notification.due_at <= now)
+            .order_by(Notification.due_at, Notification.id)
+            .limit(BATCH),
+        )
+    ).all()
+    by_method: dict[int, list[Notification]] = defaultdict(list)
+    jobs: list[Job] = []
+    for row in rows:
+        if row.kind == "page":
+            by_method[row.contact_method_id].append(row)
+        else:
+            jobs.append(_plain_job(session, row, now))
+    for method_id, pages in by_method.items():
+        pages = _still_needed(session, pages)
+        if not pages:
+            continue
+        last = _last_page_sent(session, method_id) if throttle else None
+        if last is not None and now < last + throttle:
+            for row in pages:
+                row.due_at = last + throttle
+            continue
+        jobs.append(_bundle_job(session, pages, now, linker))
+    return jobs
+
+
+def settle(
+    session: Session,
+    results: Iterable[Result],
+    now: datetime,
+    rng: Callable[[], float] = random.random,
+) -> int:
+    """Record each channel's answer: sent, retried later, or failed for good (which the
+    incident's timeline shows)."""
+    count = 0
+    for result in results:
+        row = session.get(Notification, result.notification_id)
+        if row is None or row.status != "sending":
+            continue  # its lease ran out and another sender took it over
+        count += 1
+        delivery = result.delivery
+        row.answer = delivery.detail[:2000]
+        row.lease_until = None
+        carried = _carried(session, row)
+        if delivery.ok:
+            row.status = "sent"
+            row.sent_at = now
+            for other in carried:
+                other.sent_at = now
+        elif delivery.retryable and row.attempts < MAX_ATTEMPTS:
+            _release([row, *carried], now + backoff(row.attempts, rng))
+        else:
+            for other in [row, *carried]:
+                other.status = "failed"
+                other.answer = row.answer
+            _record_failure(session, [row, *carried], now)
+    return count
+
+
+def recover(session: Session, now: datetime) -> int:
+    """Messages whose sender stopped answering (lease over) are due again."""
+    stale = session.scalars(
+        claim(
+            session,
+            select(Notification)
+            .where(Notification.status == "sending", Notification.lease_until < now)
+            .limit(BATCH),
+        )
+    ).all()
+    for row in stale:
+        carried = _carried(session, row)
+        if row.attempts >= MAX_ATTEMPTS:
+            for other in [row, *carried]:
+                other.status = "failed"
+                other.answer = "no answer: the sender stopped during the last attempt"
+            _record_failure(session, [row, *carried], now)
+        else:
+            _release([row, *carried], now)
+    return len(stale)
+
+
+def _still_needed(session: Session, rows: Sequence[Notification]) -> list[Notification]:
+    """Drop pages their incident no longer needs: escalation pages once it is
+    acknowledged, any page once it is resolved."""
+    keep: list[Notification] = []
+    for row in rows:
+        status = session.scalar(select(Incident.status).where(Incident.id == row.incident_id))
+        level = session.scalar(select(Page.level).where(Page.id == row.page_id))
+        if status in _DONE_WITH or (status != Status.TRIGGERED and level is not None):
+            row.status = "cancelled"
+            row.answer = f"not sent: the incident is {status}"
+        else:
+            keep.append(row)
+    return keep
+
+
+def _last_page_sent(session: Session, method_id: int) -> datetime | None:
+    return session.scalar(
+        select(func.max(Notification.attempted_at)).where(
+            Notification.contact_method_id == method_id,
+            Notification.kind == "page",
+            Notification.status.in_(("sending", "sent")),
+        )
+    )
+
+
+def _lease(row: Notification, now: datetime) -> None:
+    row.status = "sending"
+    row.attempts += 1
+    row.attempted_at = now
+    row.lease_until = now + LEASE
+
+
+def _plain_job(session: Session, row: Notification, now: datetime) -> Job:
+    method = session.get(ContactMethod, row.contact_method_id)
+    assert method is not None
+    _lease(row, now)
+    message = plain_message(_message_id(row), row.subject, row.body)
+    return Job(row.id, method.kind, method.address, method.secret, message)
+
+
+def _bundle_job(
+    session: Session, rows: Sequence[Notification], now: datetime, linker: Linker
+) -> Job:
+    carrier, *others = rows
+    for other in others:
+        other.status = "bundled"
+        other.carried_by_id = carrier.id
+    _lease(carrier, now)
+    method = session.get(ContactMethod, carrier.contact_method_id)
+    assert method is not None
+    incident_ids = list(dict.fromkeys(row.incident_id for row in rows if row.incident_id))
+    cards = [_card(session, incident_id, carrier, now, linker) for incident_id in incident_ids]
+    message = page_message(_message_id(carrier), cards)
+    return Job(carrier.id, method.kind, method.address, method.secret, message)
+
+
+def _card(
+    session: Session, incident_id: int, carrier: Notification, now: datetime, linker: Linker
+) -> IncidentCard:
+    incident = session.get(Incident, incident_id)
+    assert incident is not None
+    service = session.scalar(select(Service.name).where(Service.id == incident.service_id))
+
+    def link(action: str) -> str:
+        claim_ = Claim(action, incident_id, carrier.user_id, carrier.id, now + LINK_LIFETIME)
+        return linker.action_url(claim_)
+
+    summary = incident.description.strip()
+    return IncidentCard(
+        id=incident.id,
+        title=incident.title,
+        priority=f"P{incident.priority}",
+        status=incident.status,
+        service=service or "",
+        summary=summary[:500] + ("…" if len(summary) > 500 else ""),
+        url=linker.incident_url(incident.id),
+        acknowledge_url=link("acknowledge"),
+        resolve_url=link("resolve"),
+    )
+
+
+def _message_id(row: Notification) -> str:
+    return f"wk_msg_{row.id}"
+
+
+def _carried(session: Session, row: Notification) -> list[Notification]:
+    stmt = select(Notification).where(
+        Notification.carried_by_id == row.id, Notification.status == "bundled"
+    )
+    return list(session.scalars(stmt))
+
+
+def _release(rows: Sequence[Notification], due_at: datetime) -> None:
+    for row in rows:
+        row.status = "pending"
+        row.due_at = due_at
+        row.lease_until = None
+        row.carried_by_id = None
+
+
+def _record_failure(session: Session, rows: Sequence[Notification], now: datetime) -> None:
+    """Say on each incident's timeline that a page did not get through."""
+    carrier = rows[0]
+    method = session.get(ContactMethod, carrier.contact_method_id)
+    login = session.scalar(select(User.login).where(User.id == carrier.user_id))
+    where = f"{method.kind} {method.label!r}" if method else "a deleted contact method"
+    for incident_id in dict.fromkeys(row.incident_id for row in rows if row.incident_id):
+        record(
+            session,
+            incident_id=incident_id,
+            kind="notify_failed",
+            summary=f"could not notify {login} via {where}: {carrier.answer}",
+            actor=ENGINE,
+            at=now,
+            data={"user_id": carrier.user_id, "notification_id": carrier.id},
+        )

@@ -1,0 +1,138 @@
+"""`/api/v1/users/{id}/contact-methods`, `/notification-rules` and
+`/notification-preferences`: a user manages their own; admins manage anyone's."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from watchkeeper.catalog.access.principal import Principal
+from watchkeeper.catalog.users import service as users
+from watchkeeper.catalog.users.roles import Role
+from watchkeeper.pipeline.notify import service as notify
+from watchkeeper.pipeline.notify.schemas import (
+    ContactMethodCreated,
+    ContactMethodIn,
+    ContactMethodOut,
+    PreferencesIn,
+    RuleIn,
+    RuleOut,
+    VerifyIn,
+)
+from watchkeeper.web.deps import ApiSelfWriter, ApiViewer, DbSession, Now
+
+router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
+
+
+def _own(principal: Principal, session: DbSession, user_id: int) -> None:
+    principal.require_self_or(user_id, Role.ADMIN)
+    users.get(session, user_id=user_id)
+
+
+@router.get("/contact-methods", summary="List contact methods")
+def list_methods(principal: ApiViewer, session: DbSession, user_id: int) -> list[ContactMethodOut]:
+    _own(principal, session, user_id)
+    rows = notify.list_methods(session, user_id=user_id)
+    return [ContactMethodOut.model_validate(row) for row in rows]
+
+
+@router.post(
+    "/contact-methods",
+    status_code=201,
+    summary="Add a contact method (a verification code is sent through it)",
+)
+def add_method(
+    principal: ApiSelfWriter,
+    session: DbSession,
+    now: Now,
+    user_id: int,
+    body: ContactMethodIn,
+    response: Response,
+) -> ContactMethodCreated:
+    _own(principal, session, user_id)
+    method = notify.add_method(session, user_id=user_id, data=body, now=now)
+    response.headers["Location"] = f"/api/v1/users/{user_id}/contact-methods/{method.id}"
+    return ContactMethodCreated.model_validate(method)
+
+
+@router.delete("/contact-methods/{method_id}", status_code=204, summary="Remove a contact method")
+def delete_method(
+    principal: ApiSelfWriter, session: DbSession, user_id: int, method_id: int
+) -> None:
+    _own(principal, session, user_id)
+    notify.delete_method(session, user_id=user_id, method_id=method_id)
+
+
+@router.post("/contact-methods/{method_id}/verify", summary="Verify with the code it received")
+def verify_method(
+    principal: ApiSelfWriter,
+    session: DbSession,
+    now: Now,
+    user_id: int,
+    method_id: int,
+    body: VerifyIn,
+) -> ContactMethodOut:
+    _own(principal, session, user_id)
+    method = notify.verify(session, user_id=user_id, method_id=method_id, code=body.code, now=now)
+    return ContactMethodOut.model_validate(method)
+
+
+@router.post(
+    "/contact-methods/{method_id}/send-code",
+    status_code=202,
+    summary="Send a new verification code",
+)
+def resend_code(
+    principal: ApiSelfWriter, session: DbSession, now: Now, user_id: int, method_id: int
+) -> ContactMethodOut:
+    _own(principal, session, user_id)
+    method = notify.get_method(session, user_id=user_id, method_id=method_id)
+    notify.send_code(session, method=method, now=now)
+    return ContactMethodOut.model_validate(method)
+
+
+@router.post(
+    "/contact-methods/{method_id}/test", status_code=202, summary="Send a test notification"
+)
+def test_method(
+    principal: ApiSelfWriter, session: DbSession, now: Now, user_id: int, method_id: int
+) -> dict[str, int]:
+    _own(principal, session, user_id)
+    notification = notify.send_test(session, user_id=user_id, method_id=method_id, now=now)
+    return {"notification_id": notification.id}
+
+
+@router.get("/notification-rules", summary="List notification rules")
+def list_rules(principal: ApiViewer, session: DbSession, user_id: int) -> list[RuleOut]:
+    _own(principal, session, user_id)
+    return [RuleOut.model_validate(row) for row in notify.list_rules(session, user_id=user_id)]
+
+
+@router.post(
+    "/notification-rules",
+    status_code=201,
+    summary="Add a rule: for this urgency, notify via this method after N minutes",
+)
+def add_rule(principal: ApiSelfWriter, session: DbSession, user_id: int, body: RuleIn) -> RuleOut:
+    _own(principal, session, user_id)
+    return RuleOut.model_validate(notify.add_rule(session, user_id=user_id, data=body))
+
+
+@router.delete("/notification-rules/{rule_id}", status_code=204, summary="Remove a rule")
+def delete_rule(principal: ApiSelfWriter, session: DbSession, user_id: int, rule_id: int) -> None:
+    _own(principal, session, user_id)
+    notify.delete_rule(session, user_id=user_id, rule_id=rule_id)
+
+
+@router.get("/notification-preferences", summary="Notification preferences")
+def get_preferences(principal: ApiViewer, session: DbSession, user_id: int) -> PreferencesIn:
+    _own(principal, session, user_id)
+    return PreferencesIn(handoff=notify.wants_handoff(session, user_id=user_id))
+
+
+@router.put("/notification-preferences", summary="Change notification preferences")
+def set_preferences(
+    principal: ApiSelfWriter, session: DbSession, user_id: int, body: PreferencesIn
+) -> PreferencesIn:
+    _own(principal, session, user_id)
+    notify.set_handoff(session, user_id=user_id, handoff=body.handoff)
+    return body

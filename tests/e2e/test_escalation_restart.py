@@ -1,0 +1,419 @@
+"""An escalation timer survives the server going down: after a crash or a clean stop
+that spans the second level's deadline, the restarted server pages that level once, late
+only by the time it was down, and does not page the first level again.
+
+The real `watchkeeper serve` (web process plus its engine child, in a process group of
+their own) pages through signed webhooks to a small HTTP sink in the test that notes each
+POST's arrival time. Level 1 pages alice at once; level 2 pages bob a minute later. Right
+after alice's page is delivered and recorded, the server is stopped: SIGKILL to the whole
+process group (a crash: no shutdown code runs, and the engine's lease is left behind), or
+SIGTERM to the server's pid (the documented `kill <pid>`, a clean shutdown). It stays
+down until well past bob's deadline, then starts again on the same data directory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.e2e.peers import api_client, tail, wait_for
+from tests.e2e.server import ServerProcess, free_port, wait_until_ready
+from watchkeeper.catalog.access import service as access
+from watchkeeper.catalog.users import service as users
+from watchkeeper.db.session import Database
+from watchkeeper.engine.runner import LEASE_TTL
+from watchkeeper.pipeline.escalation.models import Escalation
+from watchkeeper.pipeline.notify.models import Notification
+
+pytestmark = pytest.mark.e2e
+log = logging.getLogger(__name__)
+
+DELAY = timedelta(minutes=1)  # level 1's wait for an acknowledgement (the API's minimum)
+DOWN_PAST_DEADLINE = 20.0  # seconds the server stays down after level 2 fell due
+TICK = 1.0  # the engine's interval, and that of its escalate and notify_send modules
+MARGIN = 3.0
+WAIT = 30.0
+ALERT = "PaymentsQueueStuck"
+CODE = re.compile(r"code is (\d{6})")
+ENV = {
+    "WATCHKEEPER_OUTBOUND_ALLOW_CIDRS": "127.0.0.1/32",
+    "WATCHKEEPER_NOTIFY_THROTTLE_SECONDS": "0",
+    "WATCHKEEPER_ENGINE_INTERVAL": str(TICK),
+    "WATCHKEEPER_LOG_LEVEL": "INFO",
+}
+
+
+# -- the webhook sink --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Post:
+    at: float  # time.time() on arrival
+    path: str
+    webhook_id: str
+    body: dict[str, Any]
+
+
+@dataclass
+class Sink:
+    """An HTTP server that answers every POST with 204 and keeps it, with its arrival."""
+
+    posts: list[Post] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    port: int = 0
+
+    def record(self, post: Post) -> None:
+        with self.lock:
+            self.posts.append(post)
+
+    def received(self, path: str | None = None, type_: str | None = None) -> list[Post]:
+        with self.lock:
+            posts = list(self.posts)
+        return [
+            post
+            for post in posts
+            if (path is None or post.path == path)
+            and (type_ is None or post.body.get("type") == type_)
+        ]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def _handler(sink: Sink) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            arrived = time.time()
+            length = int(self.headers.get("content-length", "0"))
+            body = json.loads(self.rfile.read(length))
+            sink.record(Post(arrived, self.path, self.headers.get("webhook-id", ""), body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    recorder = Sink()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
+    httpd.daemon_threads = True
+    recorder.port = int(httpd.server_address[1])
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield recorder
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)
+
+
+# -- the server in a process group of its own ---------------------------------------------
+
+
+def _collect(server: ServerProcess) -> None:
+    assert server.process.stdout is not None
+    for line in server.process.stdout:
+        server.lines.append(line.rstrip("\n"))
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of process group `pgid`, from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == pgid and state != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+Launch = Callable[[Path], ServerProcess]
+
+
+@pytest.fixture
+def launch() -> Iterator[Launch]:
+    """Start `watchkeeper serve` (as tests.e2e.server does) in a new session, so that it
+    and its engine child form one process group that can be signalled as a whole; at the
+    end, kill whatever of every group started is still there."""
+    started: list[ServerProcess] = []
+
+    def start(data_dir: Path) -> ServerProcess:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "watchkeeper", "serve", "--port", str(port)],
+            env={**os.environ, "WATCHKEEPER_DATA_DIR": str(data_dir), **ENV},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        server = ServerProcess(url=f"http://127.0.0.1:{port}", process=process)
+        started.append(server)
+        server.reader = threading.Thread(target=_collect, args=(server,), daemon=True)
+        server.reader.start()
+        wait_until_ready(server)
+        return server
+
+    yield start
+    for server in started:
+        if group_members(server.process.pid):
+            os.killpg(server.process.pid, signal.SIGKILL)
+        server.stop(signal.SIGKILL)
+
+
+def _stop(server: ServerProcess, how: str) -> None:
+    pgid = server.process.pid
+    members = group_members(pgid)
+    assert len(members) >= 2, f"no engine child in the server's group: {members}"
+    if how == "SIGKILL":
+        os.killpg(pgid, signal.SIGKILL)  # the web process and the engine at once
+        assert server.stop() == -signal.SIGKILL
+    else:
+        assert server.stop(signal.SIGTERM) == -signal.SIGTERM
+        assert server.stopped_cleanly, tail(server.output)
+    # Nothing of it may go on running (an engine left over would page on time).
+    wait_for(
+        lambda: not group_members(pgid) or None,
+        what=f"every process of the stopped server's group {pgid} gone",
+        timeout=WAIT,
+    )
+
+
+# -- setting up paging through the API ------------------------------------------------------
+
+
+def _admin_token(database: Database) -> str:
+    """An API token of the first admin, as `watchkeeper token create` makes it."""
+
+    def work(session: Session) -> str:
+        owner = users.get_by_login(session, login="admin")
+        _, secret = access.create_token(
+            session, owner=owner, name="e2e", role=None, expires_in_days=1, now=datetime.now(UTC)
+        )
+        return secret
+
+    return database.run(work)
+
+
+def _person(api: httpx2.Client, sink: Sink, login: str) -> int:
+    """A user with a webhook contact method, verified with the code posted to it."""
+    created = api.post("/api/v1/users", json={"login": login, "name": login.title()})
+    assert created.status_code == 201, created.text
+    user_id = int(created.json()["id"])
+    methods = f"/api/v1/users/{user_id}/contact-methods"
+    added = api.post(methods, json={"kind": "webhook", "address": sink.url(f"/{login}")})
+    assert added.status_code == 201, added.text
+    [sent] = wait_for(
+        lambda: sink.received(f"/{login}", "message") or None,
+        what=f"the verification code posted for {login}",
+        timeout=WAIT,
+    )
+    code = CODE.search(sent.body["text"])
+    assert code, sent
+    verified = api.post(f"{methods}/{added.json()['id']}/verify", json={"code": code.group(1)})
+    assert verified.status_code == 200, verified.text
+    return user_id
+
+
+def _alertmanager_service(api: httpx2.Client, alice: int, bob: int) -> str:
+    """A service whose policy pages alice, then bob after DELAY; its integration key."""
+    policy = api.post(
+        "/api/v1/escalation-policies",
+        json={
+            "name": "Payments on call",
+            "repeat": 0,
+            "levels": [
+                {
+                    "targets": [{"type": "user", "id": alice}],
+                    "delay_minutes": int(DELAY.total_seconds()) // 60,
+                },
+                {"targets": [{"type": "user", "id": bob}], "delay_minutes": 1},
+            ],
+        },
+    )
+    assert policy.status_code == 201, policy.text
+    service = api.post("/api/v1/services", json={"name": "Payments"})
+    assert service.status_code == 201, service.text
+    service_id = service.json()["id"]
+    changed = api.patch(
+        f"/api/v1/services/{service_id}", json={"escalation_policy_id": policy.json()["id"]}
+    )
+    assert changed.status_code == 200, changed.text
+    integration = api.post(
+        f"/api/v1/services/{service_id}/integrations",
+        json={"type": "alertmanager", "name": "Prometheus"},
+    )
+    assert integration.status_code == 201, integration.text
+    return str(integration.json()["key"])
+
+
+def _fire(server: ServerProcess, key: str) -> None:
+    body = {
+        "version": "4",
+        "groupKey": f'{{}}:{{alertname="{ALERT}"}}',
+        "receiver": "watchkeeper",
+        "status": "firing",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": {"alertname": ALERT, "severity": "critical"},
+                "annotations": {"summary": f"{ALERT} is firing"},
+                "startsAt": datetime.now(UTC).isoformat(),
+            }
+        ],
+    }
+    response = httpx2.post(
+        f"{server.url}/api/v1/integrations/{key}/alertmanager", json=body, timeout=10.0
+    )
+    assert response.status_code == 202, response.text
+
+
+def _paged(api: httpx2.Client, incident_id: int) -> list[tuple[float, int, str]]:
+    """(when, level, summary) of each `paged` entry on the incident's timeline."""
+    response = api.get(f"/api/v1/incidents/{incident_id}/timeline")
+    assert response.status_code == 200, response.text
+    return [
+        (_seconds(entry["at"]), int(entry["data"]["level"]), entry["summary"])
+        for entry in response.json()
+        if entry["kind"] == "paged"
+    ]
+
+
+def _seconds(stamp: str | datetime) -> float:
+    at = stamp if isinstance(stamp, datetime) else datetime.fromisoformat(stamp)
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+
+
+def _sent_pages(database: Database) -> int:
+    with database.transaction(write=False) as session:
+        stmt = select(func.count()).where(
+            Notification.kind == "page", Notification.status == "sent"
+        )
+        return int(session.scalar(stmt) or 0)
+
+
+def _escalation(database: Database, incident_id: int) -> tuple[str, int, float | None]:
+    with database.transaction(write=False) as session:
+        row = session.get(Escalation, incident_id)
+        assert row is not None
+        return row.status, row.level, _seconds(row.next_at) if row.next_at else None
+
+
+# -- the test ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_the_next_level_pages_once_after_a_restart_across_its_deadline(
+    how: str, tmp_path: Path, sink: Sink, launch: Launch
+) -> None:
+    data = tmp_path / "data"
+    server = launch(data)
+    database = Database.from_url(f"sqlite:///{data / 'watchkeeper.db'}")
+    try:
+        token = _admin_token(database)
+        with api_client(server, token) as api:
+            alice = _person(api, sink, "alice")
+            bob = _person(api, sink, "bob")
+            key = _alertmanager_service(api, alice, bob)
+            _fire(server, key)
+            [first] = wait_for(
+                lambda: sink.received("/alice", "page") or None,
+                what="alice's page (level 1)",
+                timeout=WAIT,
+                context=lambda: tail(server.output),
+            )
+            [incident] = api.get("/api/v1/incidents").json()["items"]
+            incident_id = int(incident["id"])
+            # Recorded as sent, so it is not in flight when the server goes down.
+            wait_for(lambda: _sent_pages(database) == 1 or None, what="alice's page recorded")
+            [(level_1_at, level, summary)] = _paged(api, incident_id)
+        assert (level, summary) == (1, "paged alice (escalation level 1)")
+        deadline = level_1_at + DELAY.total_seconds()
+        # The timer the restarted server has to honour: in the database, as the timeline says.
+        status, level, next_at = _escalation(database, incident_id)
+        assert (status, level) == ("active", 1)
+        assert next_at is not None
+        assert abs(next_at - deadline) < 0.001, (next_at, deadline)
+        assert first.at >= level_1_at
+        assert first.body["incidents"][0]["id"] == incident_id
+
+        _stop(server, how)
+        stopped_at = time.time()
+        # A killed engine leaves its lease: it must have run out when the server is back.
+        assert stopped_at + LEASE_TTL.total_seconds() < deadline + DOWN_PAST_DEADLINE
+        # Down across the deadline: nothing arrives meanwhile.
+        time.sleep(max(0.0, deadline + DOWN_PAST_DEADLINE - time.time()))
+        restarted_at = time.time()
+        assert sink.received(type_="page") == [first]
+
+        server = launch(data)
+        ready_at = time.time()
+        with api_client(server, token) as api:
+            [second] = wait_for(
+                lambda: sink.received("/bob", "page") or None,
+                what="bob's page (level 2) after the restart",
+                timeout=WAIT,
+                context=lambda: tail(server.output),
+            )
+            time.sleep(MARGIN)  # room for a repeat to show up
+            paged = _paged(api, incident_id)
+        assert _escalation(database, incident_id) == ("done", 2, None)
+    finally:
+        database.dispose()
+
+    lateness = second.at - deadline
+    allowed = (ready_at - deadline) + TICK + MARGIN
+    # Shown with `-o log_cli=true --log-cli-level=INFO`, and with a failure.
+    log.info(
+        f"{how}: level 2 due {datetime.fromtimestamp(deadline, UTC):%H:%M:%S.%f}, "
+        f"server down {stopped_at - deadline:+.1f} s to {restarted_at - deadline:+.1f} s "
+        f"around it, ready again at {ready_at - deadline:+.1f} s; paged (timeline) at "
+        f"{paged[-1][0] - deadline:+.2f} s, delivered at {lateness:+.2f} s "
+        f"(allowed {allowed:.2f} s)"
+    )
+    # Each level exactly once, to its person, in distinct messages.
+    pages = sink.received(type_="page")
+    assert [(post.path, post.body["incidents"][0]["id"]) for post in pages] == [
+        ("/alice", incident_id),
+        ("/bob", incident_id),
+    ]
+    assert len({post.webhook_id for post in pages}) == 2, pages
+    assert [(level, summary) for _, level, summary in paged] == [
+        (1, "paged alice (escalation level 1)"),
+        (2, "paged bob (escalation level 2)"),
+    ]
+    level_2_at = paged[1][0]
+    # Not before its deadline, and by the restarted server, not the stopped one.
+    assert level_2_at >= deadline
+    assert level_2_at >= restarted_at
+    assert second.at >= level_2_at
+    # Late only by the downtime past the deadline, one engine tick and a margin.
+    assert lateness <= allowed, (lateness, allowed, tail(server.output))
