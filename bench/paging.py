@@ -88,8 +88,8 @@ class Sink:
                 self.bodies.append(body)
                 writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass  # the sender hung up, or the run is over
         finally:
             writer.close()
 

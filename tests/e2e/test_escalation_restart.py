@@ -184,9 +184,21 @@ def launch() -> Iterator[Launch]:
 
     yield start
     for server in started:
-        if group_members(server.process.pid):
-            os.killpg(server.process.pid, signal.SIGKILL)
-        server.stop(signal.SIGKILL)
+        _end_group(server, 0.0)
+
+
+def _end_group(server: ServerProcess, timeout: float) -> list[int]:
+    """Wait up to `timeout` s for the server's whole group to be gone; SIGKILL what is
+    left, and say what that was. Only then is the output pipe closed: an engine left
+    running holds it open, and closing it under the reading thread would hang."""
+    pgid = server.process.pid
+    deadline = time.monotonic() + timeout
+    while (left := group_members(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if left:
+        os.killpg(pgid, signal.SIGKILL)
+    server.stop()  # reaps the server, reads its output to the end
+    return left
 
 
 def _stop(server: ServerProcess, how: str) -> None:
@@ -195,16 +207,20 @@ def _stop(server: ServerProcess, how: str) -> None:
     assert len(members) >= 2, f"no engine child in the server's group: {members}"
     if how == "SIGKILL":
         os.killpg(pgid, signal.SIGKILL)  # the web process and the engine at once
-        assert server.stop() == -signal.SIGKILL
     else:
-        assert server.stop(signal.SIGTERM) == -signal.SIGTERM
-        assert server.stopped_cleanly, tail(server.output)
+        os.kill(pgid, signal.SIGTERM)  # `kill <pid>`, as the start banner says
+    server.process.wait(WAIT)
     # Nothing of it may go on running (an engine left over would page on time).
-    wait_for(
-        lambda: not group_members(pgid) or None,
-        what=f"every process of the stopped server's group {pgid} gone",
-        timeout=WAIT,
+    left = _end_group(server, WAIT)
+    assert not left, (
+        f"still running {WAIT:.0f} s after {how} to the server: {left} of {members}\n"
+        f"{tail(server.output)}"
     )
+    if how == "SIGKILL":
+        assert server.process.returncode == -signal.SIGKILL
+    else:
+        assert server.process.returncode == -signal.SIGTERM
+        assert server.stopped_cleanly, tail(server.output)
 
 
 # -- setting up paging through the API ------------------------------------------------------

@@ -166,3 +166,26 @@ def test_paging_by_hand_reaches_users_and_teams_once_each(p: Paging, h: Harness)
     assert p.timeline(1, "escalation") == [
         "its service has no escalation policy: nobody is paged automatically"
     ]
+
+
+def test_the_delivery_log_shows_each_message_its_state_and_the_channels_answer(
+    p: Paging, h: Harness
+) -> None:
+    alice = p.person("alice")
+    p.policy(([("user", alice.id)], 30))
+    h.channel.failures = [Delivery(ok=False, retryable=True, detail="HTTP 503")]
+    p.alert("DiskFull")
+    p.alert("CpuHot")
+    p.now()
+    log = h.client.get("/api/v1/incidents/2/notifications", headers=bearer(alice)).json()
+    assert [(row["status"], row["carried_by_id"]) for row in log] == [("pending", None)]
+    first = h.client.get("/api/v1/incidents/1/notifications", headers=bearer(alice)).json()
+    assert [(row["status"], row["attempts"], row["answer"]) for row in first] == [
+        ("pending", 1, "HTTP 503")
+    ]
+    assert p.at(seconds=15) == [("alice", [1, 2])]
+    log = h.client.get("/api/v1/incidents/2/notifications", headers=bearer(alice)).json()
+    assert [row["status"] for row in log] == ["bundled"]
+    assert (
+        h.client.get("/api/v1/incidents/99/notifications", headers=bearer(alice)).status_code == 404
+    )

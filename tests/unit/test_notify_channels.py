@@ -401,6 +401,16 @@ def test_an_email_arrives_with_subject_sender_and_both_parts(inbox: Inbox) -> No
     assert inbox.envelopes == [("pager@watchkeeper.test", ["alice@example.com"])]
 
 
+def test_a_page_about_a_title_with_line_breaks_is_emailed(inbox: Inbox) -> None:
+    # Titles come from alert summaries and the API, where a line break is allowed; a mail
+    # header may not hold one.
+    message = page_message("wk_msg_9", [_card(9, title="Checkout down\r\nsince 09:00")])
+    delivery = EmailChannel(_smtp(inbox.port)).send("alice@example.com", message)
+    assert delivery.ok, delivery.detail
+    [mail] = inbox.received()
+    assert mail["Subject"] == "[Watchkeeper] #9 P2 triggered: Checkout down since 09:00 (Checkout)"
+
+
 def test_email_without_an_smtp_server_set_up_is_a_permanent_failure() -> None:
     delivery = EmailChannel(None).send("alice@example.com", _message())
     assert (delivery.ok, delivery.retryable) == (False, False)
@@ -578,6 +588,14 @@ def test_html_escapes_what_incidents_say() -> None:
     assert "&amp; co" in message.html
     assert title in message.text  # plain text stays as it was
     assert message.payload["incidents"][0]["title"] == title
+
+
+def test_a_subject_is_one_line_whatever_the_title_holds() -> None:
+    message = page_message("wk_msg_8", [_card(1, title="Disk\nfull\r\non  db-1\t")])
+    assert message.subject == "[Watchkeeper] #1 P2 triggered: Disk full on db-1 (Checkout)"
+    assert "Disk\nfull" in message.text  # the body keeps the title as written
+    plain = plain_message("wk_msg_9", "Shift\nstarts", "text")
+    assert plain.subject == "Shift starts"
 
 
 def test_a_long_title_keeps_the_subject_within_its_column() -> None:

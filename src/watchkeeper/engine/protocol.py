@@ -31,6 +31,11 @@ class EngineModule(Protocol):
     def exclusive(self) -> bool:
         """Whether only one engine may run it at a time, even on PostgreSQL (ordering)."""
 
+    @property
+    def batch_limit(self) -> int | None:
+        """A run that handled fewer rows than this left nothing due behind it, so the
+        runner need not try again at once; None: try again until a run handles none."""
+
     def run_once(self, session: Session, now: datetime) -> int:
         """Do one bounded batch of work in the caller's transaction; return rows handled."""
 
@@ -56,6 +61,7 @@ class CycleModule:
     run: RunOnce
     wakeable: bool = True
     exclusive: bool = False
+    batch_limit: int | None = None
 
     def run_once(self, session: Session, now: datetime) -> int:
         return self.run(session, now)

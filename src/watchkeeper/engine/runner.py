@@ -145,7 +145,10 @@ class Runner:
         for _ in range(MAX_DRAIN_ROUNDS):
             rows = self._run_one(slot)
             total += rows
-            if rows == 0 or slot.superseded or self._stop.is_set():
+            limit = slot.module.batch_limit
+            if rows == 0 or (limit is not None and rows < limit):
+                break
+            if slot.superseded or self._stop.is_set():
                 break
             if self._exclusive:
                 # SQLite: leave the write lock free a moment, for intake waiting to commit.

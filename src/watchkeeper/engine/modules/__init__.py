@@ -33,8 +33,10 @@ def build(
     notify_workers: int = 16,
 ) -> tuple[EngineModule, ...]:
     """Every engine module, configured from settings, metrics on `registry`. The page
-    path comes first and in order, so one pass takes an alert to a sent message."""
+    path comes in order (what makes events, correlation, escalation, planning, what
+    queues messages, sending), so one pass takes an alert to a sent message."""
     return (
+        heartbeats.MODULE,
         correlate.Correlate(
             registry,
             flap_changes=settings.flap_changes,
@@ -42,6 +44,7 @@ def build(
         ),
         escalate.MODULE,
         notify_plan.MODULE,
+        notify_handoff.MODULE,
         notify_send.NotifySend(
             registry,
             channels=channels,
@@ -49,8 +52,6 @@ def build(
             throttle=timedelta(seconds=settings.notify_throttle_seconds),
             workers=notify_workers,
         ),
-        heartbeats.MODULE,
-        notify_handoff.MODULE,
         sla_clocks.SlaClocks(registry),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),

@@ -17,6 +17,7 @@ class Correlate:
     interval = 1.0
     wakeable = True
     exclusive = True  # events are handled strictly in order
+    batch_limit: int | None = None
 
     def __init__(
         self,

@@ -8,4 +8,11 @@ from __future__ import annotations
 from watchkeeper.engine.protocol import CycleModule
 from watchkeeper.pipeline.escalation import cycle
 
-MODULE = CycleModule(name="escalate", version=1, interval=1.0, run=cycle.run_once, exclusive=True)
+MODULE = CycleModule(
+    name="escalate",
+    version=1,
+    interval=1.0,
+    run=cycle.run_once,
+    exclusive=True,
+    batch_limit=cycle.BATCH,
+)

@@ -68,6 +68,11 @@ class NotifySend:
             registry=registry,
         )
 
+    @property
+    def batch_limit(self) -> int | None:
+        # Answers already back (an inline executor) want a run at once to record them.
+        return None if not self._answers.empty() else send.BATCH
+
     def run_once(self, session: Session, now: datetime) -> int:
         # Answers stay in hand until this transaction commits (see after_commit).
         while not self._answers.empty():

@@ -15,6 +15,7 @@ class RawRetention:
     interval = 600.0
     wakeable = False
     exclusive = False
+    batch_limit: int | None = None
 
     def __init__(self, keep: timedelta) -> None:
         self.keep = keep

@@ -17,6 +17,7 @@ class SlaClocks:
     interval = 1.0
     wakeable = False
     exclusive = False
+    batch_limit: int | None = None
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.events = Counter(

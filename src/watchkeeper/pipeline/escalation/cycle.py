@@ -103,7 +103,12 @@ def _fire(session: Session, now: datetime) -> int:
     for escalation in escalations:
         incident = session.get(Incident, escalation.incident_id)
         assert incident is not None
-        _fire_level(session, escalation, incident, now)
+        # Levels that reach nobody move on at once: fire until one waits (or all ran).
+        levels = len(escalation.snapshot["levels"]) * (escalation.snapshot["repeat"] + 1)
+        for _ in range(levels):
+            _fire_level(session, escalation, incident, now)
+            if escalation.next_at is None or escalation.next_at > now:
+                break
     return len(escalations)
 
 

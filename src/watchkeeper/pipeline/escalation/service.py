@@ -152,7 +152,9 @@ def resolve_targets(session: Session, targets: Sequence[Target], at: datetime) -
                 )
             )
         else:
-            on_call = schedules.on_call(session, schedule_id=target.id, at=at)
+            # A schedule deleted since the snapshot was taken has nobody on call.
+            by_schedule = schedules.users_on_call_for(session, schedule_ids=[target.id], at=at)
+            on_call = by_schedule.get(target.id, [])
             active = set(
                 session.scalars(select(User.id).where(User.id.in_(on_call), User.is_active))
             )

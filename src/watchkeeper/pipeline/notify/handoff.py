@@ -16,6 +16,8 @@ from watchkeeper.pipeline.notify.models import ContactMethod, NotifyPreference
 from watchkeeper.pipeline.notify.service import queue
 
 LOOKBACK = timedelta(minutes=10)
+# Far enough ahead to see where a new shift ends (longer ones are cut here).
+LOOKAHEAD = timedelta(days=31)
 
 
 def announce(session: Session, now: datetime) -> int:
@@ -25,24 +27,33 @@ def announce(session: Session, now: datetime) -> int:
     since = now - LOOKBACK
     queued = 0
     for schedule in schedules.all_(session):
-        for shift in schedules.shifts(
-            session, schedule_id=schedule.id, start=since, end=now + timedelta(seconds=1)
-        ):
+        horizon = now + LOOKAHEAD
+        for shift in schedules.shifts(session, schedule_id=schedule.id, start=since, end=horizon):
             # A shift cut at the window's start began earlier: it was announced then.
             if shift.user_id not in wanting or not since < shift.start <= now:
                 continue
-            queued += _queue(session, shift.user_id, schedule.name, shift.start, shift.end, now)
+            end = shift.end if shift.end < horizon else None
+            queued += _queue(session, shift.user_id, schedule.name, shift.start, end, now)
     return queued
 
 
 def _queue(
-    session: Session, user_id: int, schedule: str, start: datetime, end: datetime, now: datetime
+    session: Session,
+    user_id: int,
+    schedule: str,
+    start: datetime,
+    end: datetime | None,
+    now: datetime,
 ) -> int:
     user = session.get(User, user_id)
     if user is None or not user.is_active:
         return 0
     zone = ZoneInfo(user.time_zone)
-    until = end.astimezone(zone).strftime("%a %d %b %H:%M %Z")
+    until = (
+        f"It lasts until {end.astimezone(zone).strftime('%a %d %b %H:%M %Z')}."
+        if end
+        else "It lasts over a month."
+    )
     methods = session.scalars(
         select(ContactMethod.id).where(
             ContactMethod.user_id == user_id, ContactMethod.verified_at.is_not(None)
@@ -56,7 +67,7 @@ def _queue(
             user_id=user_id,
             method_id=method_id,
             subject=f"[Watchkeeper] You are on call now: {schedule}",
-            body=f"Your on-call shift on {schedule} has started. It lasts until {until}.",
+            body=f"Your on-call shift on {schedule} has started. {until}",
             now=now,
         )
     return len(methods)

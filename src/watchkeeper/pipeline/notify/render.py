@@ -51,13 +51,19 @@ def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
             for card in cards
         ],
     }
-    return Outgoing(message_id, subject[:300], text, _page(html), payload)
+    return Outgoing(message_id, _one_line(subject)[:300], text, _page(html), payload)
 
 
 def plain_message(message_id: str, subject: str, text: str) -> Outgoing:
     """Verification codes, test notifications, hand-offs."""
     html = _page(f"<p>{escape(text).replace(chr(10), '<br>')}</p>")
-    return Outgoing(message_id, subject, text, html, {"type": "message", "text": text})
+    return Outgoing(message_id, _one_line(subject), text, html, {"type": "message", "text": text})
+
+
+def _one_line(subject: str) -> str:
+    """Titles may hold line breaks (alert summaries, the API); a subject, and an email
+    header above all, may not."""
+    return " ".join(subject.split())
 
 
 def _text(card: IncidentCard) -> str:

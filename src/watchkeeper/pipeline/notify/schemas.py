@@ -83,5 +83,9 @@ class NotificationOut(BaseModel):
     status: str
     due_at: datetime
     attempts: int
+    attempted_at: datetime | None
     sent_at: datetime | None
-    answer: str | None
+    carried_by_id: int | None = Field(
+        default=None, description="Bundled: the message that carried this one."
+    )
+    answer: str | None = Field(description="What the channel said about the last attempt.")

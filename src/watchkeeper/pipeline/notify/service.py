@@ -193,6 +193,12 @@ def queue(
     return found
 
 
+def for_incident(session: Session, *, incident_id: int) -> Sequence[Notification]:
+    """Every message about an incident, oldest first: its delivery log."""
+    stmt = select(Notification).where(Notification.incident_id == incident_id)
+    return session.scalars(stmt.order_by(Notification.id)).all()
+
+
 def _check_address(kind: str, address: str) -> None:
     if kind == "email" and not _EMAIL.match(address):
         raise errors.bad_address(kind, "not an email address")

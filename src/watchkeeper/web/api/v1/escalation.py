@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from watchkeeper.incidents import service as incidents
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.schemas import (
     PageIn,
@@ -13,6 +14,8 @@ from watchkeeper.pipeline.escalation.schemas import (
     PolicyOut,
     PolicyUpdate,
 )
+from watchkeeper.pipeline.notify import service as notify
+from watchkeeper.pipeline.notify.schemas import NotificationOut
 from watchkeeper.web.api.v1.incidents import actor_of
 from watchkeeper.web.deps import ApiAdmin, ApiResponder, ApiViewer, DbSession, Now
 
@@ -68,3 +71,16 @@ def page_people(
         session, incident_id=incident_id, data=body, actor=actor_of(principal), now=now
     )
     return [PageOut.model_validate(page) for page in pages]
+
+
+@router.get(
+    "/incidents/{incident_id}/notifications",
+    tags=["incidents"],
+    summary="The incident's notification log: every message, its state and the channel's answer",
+)
+def incident_notifications(
+    _: ApiViewer, session: DbSession, incident_id: int
+) -> list[NotificationOut]:
+    incidents.get(session, incident_id=incident_id)
+    rows = notify.for_incident(session, incident_id=incident_id)
+    return [NotificationOut.model_validate(row) for row in rows]
