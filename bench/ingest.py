@@ -72,13 +72,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def rss_bytes(pid: int) -> int:
-    """VmRSS of a process and of all its descendants, in bytes (0 once it is gone)."""
-    total = 0
+def rss_bytes_of(pid: int) -> int:
+    """VmRSS of one process, in bytes (0 once it is gone)."""
     with suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) * 1024
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def rss_bytes(pid: int) -> int:
+    """VmRSS of a process and of all its descendants, in bytes (0 once it is gone)."""
+    total = rss_bytes_of(pid)
+    with suppress(OSError):
         for children in Path(f"/proc/{pid}/task").glob("*/children"):
             total += sum(rss_bytes(int(child)) for child in children.read_text().split())
     return total
@@ -469,8 +475,10 @@ def open_alerts_rss(
         left = wk.wait_correlated(timeout, progress=True)
         took = time.monotonic() - started
         state = "all correlated" if left == 0 else f"{left:,} not yet correlated"
+        serve = rss_bytes_of(wk.process.pid) / 2**20
         rows["watchkeeper"] = (
-            f"{wk.rss / 2**20:.0f} MB with {sent.alerts:,} alerts sent ({state}; accepted in "
+            f"{wk.rss / 2**20:.0f} MB (serve {serve:.0f} MB, the rest its engine child) with "
+            f"{sent.alerts:,} alerts sent ({state}; accepted in "
             f"{accepted:.0f} s, correlated in {took:.0f} s)"
         )
     return rows

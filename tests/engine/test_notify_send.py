@@ -235,6 +235,27 @@ def test_an_answer_for_a_message_already_settled_is_ignored(
     )
 
 
+def test_a_late_answer_from_an_earlier_attempt_does_not_settle_the_next_one(
+    db: Database, clock: FrozenClock, world: World
+) -> None:
+    page = db.run(lambda s: _queue(s, world, "page", clock, incident_id=world.incidents[0]))
+    [first] = db.run(
+        lambda session: send.take_due(session, clock.now(), throttle=NO_THROTTLE, linker=LINKER)
+    )
+    clock.advance(send.LEASE + timedelta(seconds=1))
+    db.run(lambda session: send.recover(session, clock.now()))
+    [second] = db.run(
+        lambda session: send.take_due(session, clock.now(), throttle=NO_THROTTLE, linker=LINKER)
+    )
+    assert (first.attempt, second.attempt) == (1, 2)
+    late = [send.Result(page, Delivery(ok=False, detail="HTTP 410"), first.attempt)]
+    assert db.run(lambda session: send.settle(session, late, clock.now())) == 0
+    assert _rows(db)[page].status == "sending"
+    answer = [send.Result(page, Delivery(ok=True, detail="HTTP 204"), second.attempt)]
+    assert db.run(lambda session: send.settle(session, answer, clock.now())) == 1
+    assert _rows(db)[page].status == "sent"
+
+
 # -- bundles ------------------------------------------------------------------------------
 
 

@@ -501,27 +501,30 @@ def test_apprise_retries_a_service_that_fails(sink: HttpSink) -> None:
 
 
 @APPRISE
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="SELF_HOSTED lists only some self-hosted Apprise schemes: hassio://, kodi://, "
-    "emby://, jellyfin://, gorush://, signal://, synology://, rsyslog://, mailto://?smtp= ... "
-    "reach any host without the outbound guard",
+@pytest.mark.parametrize(
+    "url",
+    [
+        "hassio://127.0.0.1:{port}/access-token",
+        "gotify://127.0.0.1:{port}/token",
+        "signal://127.0.0.1:{port}/+15551234567/+15557654321",
+    ],
 )
-def test_every_apprise_scheme_that_names_a_host_is_guarded(sink: HttpSink) -> None:
-    url = f"hassio://127.0.0.1:{sink.port}/access-token"
-    delivery = AppriseChannel(OutboundGuard()).send(url, _message())
+def test_every_apprise_scheme_that_names_a_host_is_guarded(sink: HttpSink, url: str) -> None:
+    delivery = AppriseChannel(OutboundGuard()).send(url.format(port=sink.port), _message())
     assert sink.received() == []
     assert (delivery.ok, delivery.retryable) == (False, False)
+    assert "127.0.0.1" in delivery.detail
 
 
 @APPRISE
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="ntfy://<topic> is Apprise's ntfy.sh cloud mode, but the guard takes the topic "
-    "for a host name, cannot resolve it and refuses the URL for good",
-)
+def test_an_apprise_email_through_a_private_smtp_server_is_refused() -> None:
+    url = "mailto://user:pass@example.com?smtp=10.0.0.1&to=ops@example.com"
+    delivery = AppriseChannel(OutboundGuard()).send(url, _message())
+    assert (delivery.ok, delivery.retryable) == (False, False)
+    assert "10.0.0.1" in delivery.detail
+
+
+@APPRISE
 def test_an_ntfy_cloud_topic_is_not_mistaken_for_a_host(monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[str] = []
 

@@ -110,5 +110,5 @@ class NotifySend:
                 delivery = Delivery(ok=False, retryable=True, detail=f"{type(exc).__name__}")
         outcome = "sent" if delivery.ok else "retry" if delivery.retryable else "failed"
         self.outcomes.labels(job.channel, outcome).inc()
-        self._answers.put(send.Result(job.notification_id, delivery))
+        self._answers.put(send.Result(job.notification_id, delivery, job.attempt))
         wake()

@@ -48,12 +48,16 @@ class Job:
     address: str
     secret: str | None
     message: Outgoing
+    attempt: int
 
 
 @dataclass(frozen=True)
 class Result:
     notification_id: int
     delivery: Delivery
+    # Which attempt answered: a late answer from a sender whose lease ran out (and whose
+    # message was taken again) must not settle the newer attempt.
+    attempt: int | None = None
 
 
 def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelta:
@@ -105,7 +109,8 @@ def settle(
     count = 0
     for result in results:
         row = session.get(Notification, result.notification_id)
-        if row is None or row.status != "sending":
+        stale = result.attempt is not None and result.attempt != row.attempts if row else True
+        if row is None or row.status != "sending" or stale:
             continue  # its lease ran out and another sender took it over
         count += 1
         delivery = result.delivery
@@ -186,7 +191,7 @@ def _plain_job(session: Session, row: Notification, now: datetime) -> Job:
     assert method is not None
     _lease(row, now)
     message = plain_message(_message_id(row), row.subject, row.body)
-    return Job(row.id, method.kind, method.address, method.secret, message)
+    return Job(row.id, method.kind, method.address, method.secret, message, row.attempts)
 
 
 def _bundle_job(
@@ -202,7 +207,7 @@ def _bundle_job(
     incident_ids = list(dict.fromkeys(row.incident_id for row in rows if row.incident_id))
     cards = [_card(session, incident_id, carrier, now, linker) for incident_id in incident_ids]
     message = page_message(_message_id(carrier), cards)
-    return Job(carrier.id, method.kind, method.address, method.secret, message)
+    return Job(carrier.id, method.kind, method.address, method.secret, message, carrier.attempts)
 
 
 def _card(

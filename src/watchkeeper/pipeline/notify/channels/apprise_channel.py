@@ -1,43 +1,61 @@
 """Any service Apprise speaks (Slack, Teams, Discord, Telegram, ntfy, Pushover, Matrix,
-Mattermost, SMS gateways, ...), addressed by an Apprise URL."""
+Mattermost, SMS gateways, ...), addressed by an Apprise URL.
+
+Which host an Apprise URL reaches depends on its plugin: a vendor's API for `slack://`,
+the user's own server for `json://`, `ntfy://host/...`, `hassio://`... So the outbound
+guard is applied where the connection is made: HTTP connections that Apprise opens
+(through urllib3) while sending for us are checked address by address, whatever the
+scheme. Plugins that speak other protocols to a host of the user's choosing (SMTP,
+syslog, MQTT) have that host checked before sending.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
 
 import apprise
+import urllib3.util.connection
 
 from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
 from watchkeeper.pipeline.notify.channels.guard import OutboundGuard, Refused
 
-# Schemes whose URL names a host of the user's choosing (self-hosted servers, raw webhooks):
-# those hosts are checked like our own webhooks. Other schemes reach their vendor's API.
-SELF_HOSTED = {
-    "json",
-    "jsons",
-    "xml",
-    "xmls",
-    "form",
-    "forms",
-    "ntfy",
-    "ntfys",
-    "gotify",
-    "gotifys",
-    "matrix",
-    "matrixs",
-    "mmost",
-    "mmosts",
-    "rocket",
-    "rockets",
-    "apprise",
-    "apprises",
-    "nctalk",
-    "nctalks",
-    "ncloud",
-    "nclouds",
-    "mastodon",
-    "mastodons",
+# Non-HTTP plugins and the attribute that names the host they connect to.
+_OTHER_PROTOCOL_HOSTS = {
+    "mailto": "smtp_host",
+    "mailtos": "smtp_host",
+    "rsyslog": "host",
+    "mqtt": "host",
+    "mqtts": "host",
 }
+
+
+@dataclass
+class _Sending:
+    """The guard of one send, and what it refused (Apprise's worker threads see it
+    because Apprise runs them in a copy of the caller's context)."""
+
+    guard: OutboundGuard
+    refused: str | None = None
+
+
+_sending: ContextVar[_Sending | None] = ContextVar("watchkeeper_apprise_send", default=None)
+_create_connection = urllib3.util.connection.create_connection
+
+
+def _guarded_create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+    sending = _sending.get()
+    if sending is not None:
+        try:
+            sending.guard.check_host(address[0])
+        except Refused as exc:
+            sending.refused = str(exc)
+            raise ConnectionRefusedError(str(exc)) from exc
+    return _create_connection(address, *args, **kwargs)
+
+
+urllib3.util.connection.create_connection = _guarded_create_connection
 
 
 class AppriseChannel:
@@ -45,21 +63,34 @@ class AppriseChannel:
         self.guard = guard
 
     def send(self, address: str, message: Outgoing, *, secret: str | None = None) -> Delivery:
-        scheme = urlsplit(address).scheme.lower()
-        if scheme in SELF_HOSTED:
-            try:
-                self.guard.check_url(address)
-            except Refused as exc:
-                return Delivery(ok=False, retryable=False, detail=str(exc))
         sender = apprise.Apprise()
         if not sender.add(address):
             return Delivery(
                 ok=False, retryable=False, detail="Apprise does not understand this URL"
             )
-        if sender.notify(body=message.text, title=message.subject):
+        try:
+            self._check_other_protocol(address)
+        except Refused as exc:
+            return Delivery(ok=False, retryable=False, detail=str(exc))
+        sending = _Sending(self.guard)
+        token = _sending.set(sending)
+        try:
+            sent = sender.notify(body=message.text, title=message.subject)
+        finally:
+            _sending.reset(token)
+        if sending.refused:
+            return Delivery(ok=False, retryable=False, detail=sending.refused)
+        if sent:
             return Delivery(ok=True, detail="sent through Apprise")
         # Apprise says only "it failed": try again a few times before giving up.
         return Delivery(ok=False, retryable=True, detail="the Apprise service refused or failed")
+
+    def _check_other_protocol(self, address: str) -> None:
+        plugin = apprise.Apprise.instantiate(address)
+        attribute = _OTHER_PROTOCOL_HOSTS.get(address.split(":", 1)[0].lower())
+        host = getattr(plugin, attribute, None) if attribute else None
+        if isinstance(host, str) and host:
+            self.guard.check_host(host)
 
     def close(self) -> None:
         """Apprise is set up per message: nothing is kept."""
