@@ -30,7 +30,8 @@ from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.pipeline.notify.models import ContactMethod, Notification
 
 LINKER = Linker("http://testserver", "engine test secret")
-NO_THROTTLE = timedelta(0)
+NO_THROTTLE = timedelta(0)  # each page its own message
+THROTTLE = timedelta(minutes=1)  # pages due together are bundled
 WAIT = 10.0
 
 
@@ -175,8 +176,9 @@ def test_recover_takes_back_messages_whose_lease_ran_out(
     )
     assert sorted(_failures(db)) == [(two, "engine", why), (three, "engine", why)]
 
-    # What was recovered goes out again, on its next attempt.
-    jobs = db.run(lambda session: send.take_due(session, now, throttle=NO_THROTTLE, linker=LINKER))
+    # What was recovered goes out again, on its next attempt (bundled, as throttling does).
+    minute = timedelta(minutes=1)
+    jobs = db.run(lambda session: send.take_due(session, now, throttle=minute, linker=LINKER))
     assert [job.notification_id for job in jobs] == [ids["retry"]]
     assert [card["id"] for card in jobs[0].message.payload["incidents"]] == [one, two]
     assert _rows(db)[ids["retry"]].attempts == 4
@@ -273,7 +275,7 @@ def bundle(db: Database, clock: FrozenClock, world: World) -> tuple[send.Job, li
 
     ids = db.run(setup)
     [job] = db.run(
-        lambda session: send.take_due(session, clock.now(), throttle=NO_THROTTLE, linker=LINKER)
+        lambda session: send.take_due(session, clock.now(), throttle=THROTTLE, linker=LINKER)
     )
     assert job.notification_id == ids[0]
     assert (job.channel, job.address) == ("email", "alice@example.com")
@@ -322,7 +324,7 @@ def test_a_bundle_that_may_get_through_later_is_released_whole(
     assert _failures(db) == []
     clock.set(retry_at)
     [again] = db.run(
-        lambda session: send.take_due(session, clock.now(), throttle=NO_THROTTLE, linker=LINKER)
+        lambda session: send.take_due(session, clock.now(), throttle=THROTTLE, linker=LINKER)
     )
     assert again.notification_id == ids[0]
     assert again.message.message_id == job.message.message_id  # receivers can drop repeats
@@ -487,3 +489,23 @@ def test_a_channel_that_raises_is_retried_and_a_missing_channel_fails(
     assert (rows[mail].status, rows[mail].answer) == ("failed", "no email channel in this server")
     assert engine.outcome("webhook", "retry") == 1
     assert engine.outcome("email", "failed") == 1
+
+
+def test_without_a_throttle_each_page_is_its_own_message(
+    db: Database, clock: FrozenClock, world: World
+) -> None:
+    one, two, _ = world.incidents
+    ids = db.run(
+        lambda session: [
+            _queue(session, world, "a", clock, incident_id=one),
+            _queue(session, world, "b", clock, incident_id=two),
+        ]
+    )
+    jobs = db.run(
+        lambda session: send.take_due(session, clock.now(), throttle=NO_THROTTLE, linker=LINKER)
+    )
+    assert [job.notification_id for job in jobs] == ids
+    assert [[card["id"] for card in job.message.payload["incidents"]] for job in jobs] == [
+        [one],
+        [two],
+    ]

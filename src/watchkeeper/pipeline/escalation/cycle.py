@@ -9,6 +9,7 @@ this stage sees that and stops. A reopened incident starts a new escalation.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -42,11 +43,17 @@ def _start(session: Session, now: datetime) -> int:
         .order_by(Incident.id)
         .limit(BATCH)
     ).all()
+    policies: dict[int, int | None] = {}  # service -> policy, for this batch
+    snapshots: dict[int, dict[str, Any]] = {}
     for incident, escalation in rows:
-        policy_id = session.scalar(
-            select(Service.escalation_policy_id).where(Service.id == incident.service_id)
-        )
-        snapshot = service.snapshot(session, policy_id) if policy_id else {}
+        if incident.service_id not in policies:
+            policies[incident.service_id] = session.scalar(
+                select(Service.escalation_policy_id).where(Service.id == incident.service_id)
+            )
+        policy_id = policies[incident.service_id]
+        if policy_id and policy_id not in snapshots:
+            snapshots[policy_id] = service.snapshot(session, policy_id)
+        snapshot = snapshots[policy_id] if policy_id else {}
         if escalation is None:
             escalation = Escalation(incident_id=incident.id, last_assignee_id=None)
             session.add(escalation)

@@ -22,8 +22,12 @@ def plan_pages(session: Session, now: datetime) -> int:
     pages = session.scalars(
         claim(session, select(Page).where(Page.planned.is_(False)).order_by(Page.id).limit(BATCH))
     ).all()
+    known: dict[tuple[int, str], list[tuple[int, int]]] = {}  # for this batch
     for page in pages:
-        steps = steps_for(session, user_id=page.user_id, urgency=page.urgency)
+        who = (page.user_id, page.urgency)
+        if who not in known:
+            known[who] = steps_for(session, user_id=page.user_id, urgency=page.urgency)
+        steps = known[who]
         for method_id, delay in steps:
             queue(
                 session,

@@ -89,7 +89,10 @@ def take_due(session: Session, now: datetime, *, throttle: timedelta, linker: Li
         pages = _still_needed(session, pages)
         if not pages:
             continue
-        last = _last_page_sent(session, method_id) if throttle else None
+        if not throttle:  # no throttle, no bundles: each page is its own message
+            jobs.extend(_bundle_job(session, [row], now, linker) for row in pages)
+            continue
+        last = _last_page_sent(session, method_id)
         if last is not None and now < last + throttle:
             for row in pages:
                 row.due_at = last + throttle
@@ -106,6 +109,8 @@ def settle(
 ) -> int:
     """Record each channel's answer: sent, retried later, or failed for good (which the
     incident's timeline shows)."""
+    results = list(results)
+    carried_by = _carried_by(session, [result.notification_id for result in results])
     count = 0
     for result in results:
         row = session.get(Notification, result.notification_id)
@@ -116,7 +121,7 @@ def settle(
         delivery = result.delivery
         row.answer = delivery.detail[:2000]
         row.lease_until = None
-        carried = _carried(session, row)
+        carried = carried_by.get(row.id, [])
         if delivery.ok:
             row.status = "sent"
             row.sent_at = now
@@ -157,10 +162,22 @@ def recover(session: Session, now: datetime) -> int:
 def _still_needed(session: Session, rows: Sequence[Notification]) -> list[Notification]:
     """Drop pages their incident no longer needs: escalation pages once it is
     acknowledged, any page once it is resolved."""
+    statuses = dict(
+        session.execute(
+            select(Incident.id, Incident.status).where(
+                Incident.id.in_({row.incident_id for row in rows})
+            )
+        ).all()
+    )
+    levels = dict(
+        session.execute(
+            select(Page.id, Page.level).where(Page.id.in_({row.page_id for row in rows}))
+        ).all()
+    )
     keep: list[Notification] = []
     for row in rows:
-        status = session.scalar(select(Incident.status).where(Incident.id == row.incident_id))
-        level = session.scalar(select(Page.level).where(Page.id == row.page_id))
+        status = statuses.get(row.incident_id)
+        level = levels.get(row.page_id) if row.page_id is not None else None
         if status in _DONE_WITH or (status != Status.TRIGGERED and level is not None):
             row.status = "cancelled"
             row.answer = f"not sent: the incident is {status}"
@@ -237,6 +254,19 @@ def _card(
 
 def _message_id(row: Notification) -> str:
     return f"wk_msg_{row.id}"
+
+
+def _carried_by(session: Session, ids: Sequence[int]) -> dict[int, list[Notification]]:
+    """The rows bundled into each of these messages, in one query."""
+    found: dict[int, list[Notification]] = defaultdict(list)
+    if ids:
+        stmt = select(Notification).where(
+            Notification.carried_by_id.in_(ids), Notification.status == "bundled"
+        )
+        for row in session.scalars(stmt):
+            assert row.carried_by_id is not None
+            found[row.carried_by_id].append(row)
+    return found
 
 
 def _carried(session: Session, row: Notification) -> list[Notification]:
