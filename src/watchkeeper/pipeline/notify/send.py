@@ -176,7 +176,7 @@ def _still_needed(session: Session, rows: Sequence[Notification]) -> list[Notifi
     )
     keep: list[Notification] = []
     for row in rows:
-        status = statuses.get(row.incident_id)
+        status = statuses.get(row.incident_id) if row.incident_id is not None else None
         level = levels.get(row.page_id) if row.page_id is not None else None
         if status in _DONE_WITH or (status != Status.TRIGGERED and level is not None):
             row.status = "cancelled"
