@@ -53,6 +53,8 @@ def next_number(session: Session) -> int:
         .where(IncidentCounter.name == COUNTER)
         .values(value=IncidentCounter.value + 1)
         .returning(IncidentCounter.value)
+        # Nothing in the session holds the counter: skip the ORM's bookkeeping.
+        .execution_options(synchronize_session=False)
     )
     number = session.scalar(bump)
     if number is None:  # the very first incident: make the row, then bump it
