@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -207,8 +208,11 @@ def build_runner(installation: Installation) -> Runner:
     )
 
 
-def build_app(installation: Installation) -> ASGIApp:
-    """The web app. It wakes the engine, which runs in its own process (see `serve`)."""
+def build_app(
+    installation: Installation, *, on_shutdown: Sequence[Callable[[], None]] = ()
+) -> ASGIApp:
+    """The web app. It wakes the engine, which runs in its own process (see `serve`);
+    `on_shutdown` runs after the app's own shutdown hooks."""
     settings = installation.settings
     ctx = WebContext(
         settings=settings,
@@ -239,6 +243,7 @@ def build_app(installation: Installation) -> ASGIApp:
     ctx.on_shutdown.append(wake.close)
     ctx.on_shutdown.append(intake_db.dispose)
     ctx.on_shutdown.append(installation.database.dispose)
+    ctx.on_shutdown.extend(on_shutdown)
     return create_app(ctx)
 
 

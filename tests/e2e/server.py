@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -55,16 +56,40 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout)
+        self._end_group(timeout)
         if self.reader is not None:
             self.reader.join(timeout)
-        if self.process.stdout is not None:
+        if self.process.stdout is not None and (self.reader is None or not self.reader.is_alive()):
             self.process.stdout.close()
         return self.process.returncode
+
+    def _end_group(self, timeout: float) -> None:
+        """The engine child goes with its server (it is told to); whatever of the process
+        group is left after `timeout` is killed, so no test leaves an engine behind."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not group_alive(self.process.pid):
+                return
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     @property
     def stopped_cleanly(self) -> bool:
         finished = "Finished server process" in self.output
         return finished and self.process.returncode in (0, -signal.SIGTERM, -signal.SIGINT)
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether a process of group `pgid` still runs (zombies, already dead, do not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def start_server(
@@ -83,6 +108,7 @@ def start_server(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group, with its engine child
     )
     server = ServerProcess(url=f"http://127.0.0.1:{port}", process=process)
     server.reader = threading.Thread(target=_collect, args=(server,), daemon=True)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -75,7 +76,9 @@ def serve(
     child = EngineChild() if settings.run_engine else None
     try:
         if workers == 1:
-            app = build_app(installation)
+            # uvicorn ends the process by re-raising the signal after the app's shutdown,
+            # so the engine is stopped from there (the `finally` below may not run).
+            app = build_app(installation, on_shutdown=[child.stop] if child else [])
             uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, lifespan="on")
             return
         installation.database.dispose()
@@ -108,34 +111,29 @@ def engine(
     installation.database.dispose()
     installation.database = open_engine_database(settings)
     runner = build_runner(installation)
-    stop = threading.Event()
+    stopping: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        # A plain append takes no lock: a signal arriving while the handler runs (the
+        # parent-death signal can come more than once) cannot deadlock it.
+        signal.signal(signum, lambda number, _: stopping.append(number))
     runner.start()
     try:
         listener: WakeListener | None = WakeListener(settings.resolved_database_url, runner.wake)
     except OSError:
         listener = None  # another engine of this installation listens on this host
-    if parent is not None:
-        threading.Thread(target=_watch_parent, args=(parent, stop), daemon=True).start()
     typer.echo(f"engine running on {installation.database_location}; stop with Ctrl+C")
     if installation.first_admin_password:
         typer.echo(
             f"first admin account created: login admin, one-time password "
             f"{installation.first_admin_password}"
         )
-    stop.wait()
+    # End on a signal, or when the process that started it is gone (even after kill -9).
+    while not stopping and (parent is None or os.getppid() == parent):
+        time.sleep(0.2)
     if listener is not None:
         listener.close()
     runner.stop()
     installation.database.dispose()
-
-
-def _watch_parent(pid: int, stop: threading.Event) -> None:
-    """End the engine when the process that started it is gone (even after a kill -9)."""
-    while not stop.wait(1.0):
-        if os.getppid() != pid:
-            stop.set()
 
 
 class EngineChild:
