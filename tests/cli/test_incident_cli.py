@@ -191,3 +191,22 @@ def test_odd_answers_are_one_error_line_too(
         fetch()
     assert exited.value.exit_code == 1
     assert capsys.readouterr().err == message + "\n"
+
+
+def test_paging_by_login_team_and_policy_name(remote: Remote) -> None:
+    number = _declare(remote, "web")
+    headers = {"Authorization": f"Bearer {remote.token}"}
+    team = httpx2.post(
+        f"{remote.server.url}/api/v1/teams", json={"name": "Database"}, headers=headers
+    )
+    assert team.status_code == 201, team.text
+    paged = remote.ok("page", str(number), "--user", "admin", "--team", "Database")
+    assert paged == f"paged admin about #{number}\n"  # the team is empty: admin once
+    assert remote.error("page", str(number), "--user", "nobody-here") == (
+        "error: no user 'nobody-here'"
+    )
+    assert remote.error("page", str(number), "--policy", "Nope") == (
+        "error: no escalation policy 'Nope'"
+    )
+    shown = json.loads(remote.ok("show", str(number), "--json"))
+    assert [entry["kind"] for entry in shown["timeline"]].count("paged") == 1

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from watchkeeper import __version__
-from watchkeeper.cli import db, incidents, noise, oncall, serve, tokens, users
+from watchkeeper.cli import db, incident_page, incidents, noise, oncall, serve, tokens, users
 
 app = typer.Typer(
     name="watchkeeper",
@@ -21,6 +21,7 @@ app.command("engine")(serve.engine)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
+incidents.app.command("page")(incident_page.page)
 app.add_typer(incidents.app, name="incident")
 app.add_typer(noise.rules_app, name="rules")
 app.add_typer(noise.silence_app, name="silence")
