@@ -29,6 +29,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from tests.alertmanager import firing
 from tests.e2e.peers import api_client, tail, wait_for
 from tests.e2e.server import ServerProcess, free_port, start_server
 from watchkeeper.catalog.access import service as access
@@ -156,22 +157,8 @@ def _person(api: httpx2.Client, inbox: Inbox, server: ServerProcess, login: str)
 
 
 def _fire(server: ServerProcess, key: str) -> None:
-    body = {
-        "version": "4",
-        "groupKey": f'{{}}:{{alertname="{ALERT}"}}',
-        "receiver": "watchkeeper",
-        "status": "firing",
-        "alerts": [
-            {
-                "status": "firing",
-                "labels": {"alertname": ALERT, "severity": "critical"},
-                "annotations": {"summary": f"{ALERT} is firing"},
-                "startsAt": datetime.now(UTC).isoformat(),
-            }
-        ],
-    }
     response = httpx2.post(
-        f"{server.url}/api/v1/integrations/{key}/alertmanager", json=body, timeout=10.0
+        f"{server.url}/api/v1/integrations/{key}/alertmanager", json=firing(ALERT), timeout=10.0
     )
     assert response.status_code == 202, response.text
 

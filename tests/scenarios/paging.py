@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.alertmanager import firing
 from tests.factories import Person, bearer, make_person
 from tests.scenarios.harness import Harness
 from watchkeeper.catalog.users.roles import Role
@@ -78,20 +79,7 @@ class Paging:
         return policy_id
 
     def alert(self, name: str, *, severity: str = "critical") -> None:
-        body = {
-            "version": "4",
-            "groupKey": f'{{}}:{{alertname="{name}"}}',
-            "receiver": "watchkeeper",
-            "status": "firing",
-            "alerts": [
-                {
-                    "status": "firing",
-                    "labels": {"alertname": name, "severity": severity},
-                    "annotations": {"summary": f"{name} is firing"},
-                    "startsAt": self.h.clock.now().isoformat(),
-                }
-            ],
-        }
+        body = firing(name, severity=severity, at=self.h.clock.now())
         response = self.h.post("alertmanager", body)
         assert response.status_code == 202, response.text
 
