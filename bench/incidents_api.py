@@ -11,7 +11,7 @@ starts the real server on it, and times, sequentially over HTTP:
 
 Prints p50/p95/max per case and database against the 50 ms p95 target.
 
-Usage: python bench/incidents_api.py [--incidents 1000000] [--requests 300]
+Usage: python -m bench.incidents_api [--incidents 1000000] [--requests 300]
        [--databases sqlite,postgresql]
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry
@@ -79,6 +80,27 @@ def test_a_stopped_engine_hands_its_lease_over_at_once(
     first.run_pending()
     first.stop()
     second.run_pending()
+    assert len(calls) == 1
+
+
+def test_a_restarted_engine_takes_over_the_leases_of_a_killed_one_at_once(
+    sqlite_db: Database, clock: FrozenClock
+) -> None:
+    host = socket.gethostname()
+    calls: list[datetime] = []
+    killed, _ = _runner(sqlite_db, clock, _counting([], []), holder=f"{host}:999999999:dead")
+    elsewhere, _ = _runner(sqlite_db, clock, _counting([], []), holder="otherhost:1:alive")
+    killed.run_pending()  # holds the lease for 30 s, then its process is gone
+    restarted, _ = _runner(sqlite_db, clock, _counting(calls, []), holder=f"{host}:1:new")
+    assert restarted.take_over_orphans() == 1  # what start() does first
+    restarted.run_pending()
+    assert len(calls) == 1  # no wait for the dead engine's lease to expire
+    # A holder on another host, or whose process lives (pid 1), keeps its lease.
+    clock.advance(LEASE_TTL + timedelta(seconds=1))
+    elsewhere.run_pending()
+    again, _ = _runner(sqlite_db, clock, _counting(calls, []), holder=f"{host}:1:later")
+    assert again.take_over_orphans() == 0
+    again.run_pending()
     assert len(calls) == 1
 
 

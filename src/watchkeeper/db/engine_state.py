@@ -10,6 +10,7 @@ than the recorded one stops running that module: after an upgrade, old code cann
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import String, delete, func, or_, select, update
@@ -103,6 +104,28 @@ def _check_version(session: Session, *, module: str, version: int) -> LeaseOutco
             .values(version=version)
         )
     return LeaseOutcome.HELD
+
+
+def release_orphaned_leases(session: Session, *, host: str, alive: Callable[[int], bool]) -> int:
+    """Give up leases of engines on this host whose process is gone (killed, crashed), so
+    a restarted engine need not wait for them to expire. Holders are `host:pid:nonce`."""
+    rows = session.execute(
+        select(EngineLease.module, EngineLease.holder).where(EngineLease.holder.is_not(None))
+    ).all()
+    released = 0
+    for module, holder in rows:
+        parts = str(holder).rsplit(":", 2)
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if alive(int(parts[1])):
+            continue
+        session.execute(
+            update(EngineLease)
+            .where(EngineLease.module == module, EngineLease.holder == holder)
+            .values(holder=None, expires_at=None)
+        )
+        released += 1
+    return released
 
 
 def release_leases(session: Session, *, holder: str) -> None:

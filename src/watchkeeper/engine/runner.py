@@ -24,6 +24,7 @@ from watchkeeper.db.engine_state import (
     acquire_lease,
     record_heartbeat,
     release_leases,
+    release_orphaned_leases,
 )
 from watchkeeper.db.session import Database
 from watchkeeper.engine.metrics import EngineMetrics
@@ -79,10 +80,21 @@ class Runner:
     def start(self) -> None:
         if self._thread is not None:
             return
+        self.take_over_orphans()
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="watchkeeper-engine", daemon=True)
         self._thread.start()
         log.info("engine started", holder=self.holder, modules=[m.name for m in self.modules])
+
+    def take_over_orphans(self) -> int:
+        """Free the leases of engines on this host whose process is gone (after a kill -9
+        they would otherwise hold their modules until the lease expires)."""
+        released = self.database.run(
+            lambda s: release_orphaned_leases(s, host=socket.gethostname(), alive=_alive)
+        )
+        if released:
+            log.info("took over the leases of an engine that is gone", leases=released)
+        return released
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the current run, give up leases so a successor starts at once."""
@@ -222,3 +234,14 @@ class Runner:
         due = [slot.next_due - now_mono for slot in self._slots if not slot.superseded]
         beat = self._last_beat + HEARTBEAT_EVERY - now_mono
         return max(0.0, min([self.poll_interval, beat, *due]))
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists on this host (one of another user counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

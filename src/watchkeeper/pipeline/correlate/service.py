@@ -62,6 +62,7 @@ def correlate(session: Session, event: Event, ctx: Context, now: datetime) -> Ou
         return Outcome("ignored", f"no open alert with this fingerprint to {body.action.value}")
     if body.action is Action.ACKNOWLEDGE:
         return _acknowledge(session, alert, actor, now)
+    alert.details = {**alert.details, **body.details}  # e.g. Alertmanager's ends_at
     return _resolve(session, alert, ctx, actor, now)
 
 
