@@ -44,6 +44,7 @@ from bench.ingest_load import HttpConnection
 
 KEY = re.compile(rb"bench-\d+-\d+-\d+")
 CONNECTIONS = 8
+WATCHKEEPER = (sys.executable, "-m", "watchkeeper")
 SETTLE_TIMEOUT = 60.0
 ALERTMANAGER_CONFIG = """\
 route:
@@ -215,7 +216,7 @@ class Watchkeeper:
         }
         self.sink = sink
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "watchkeeper", "serve", "--port", str(self.port)],
+            [*WATCHKEEPER, "serve", "--port", str(self.port)],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -224,8 +225,7 @@ class Watchkeeper:
 
     async def prepare(self) -> Target:
         token = subprocess.run(
-            [sys.executable, "-m", "watchkeeper", "token", "create", "--user", "admin"]
-            + ["--name", "bench"],
+            [*WATCHKEEPER, "token", "create", "--user", "admin", "--name", "bench"],
             env=self.env,
             capture_output=True,
             text=True,
@@ -355,7 +355,9 @@ def _print(results: dict[tuple[str, float], list[Outcome]], args: argparse.Names
         f" medians of {args.rounds} rounds"
     )
     print(f"{'system':<13}{'rate/s':>8}{'sent':>7}{'delivered':>11}{'p50 ms':>9}{'p99 ms':>9}")
-    for (name, rate), outcomes in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+    for (name, rate), outcomes in sorted(
+        results.items(), key=lambda item: (item[0][1], item[0][0])
+    ):
         print(
             f"{name:<13}{rate:>8g}"
             f"{sum(o.sent for o in outcomes) // len(outcomes):>7}"
