@@ -334,10 +334,12 @@ async def main(args: argparse.Namespace) -> None:
             else:
                 print(f"no {args.alertmanager}: Watchkeeper alone", file=sys.stderr)
             results: dict[tuple[str, float], list[Outcome]] = {}
-            for round_ in range(args.rounds):
+            runs = 0
+            for _ in range(args.rounds):
                 for rate in rates:
                     for target in targets:
-                        tag = f"{round_}{len(results)}-{int(rate)}"
+                        runs += 1  # every run sends alerts never seen before
+                        tag = f"{runs}-{int(rate)}"
                         outcome = await _measure(sink, target, rate, args.seconds, tag)
                         results.setdefault((target.name, rate), []).append(outcome)
                         await asyncio.sleep(1.0)  # let the system drain before the next

@@ -18,6 +18,10 @@ from watchkeeper.web.ui.routes import (
     home,
     incident_lists,
     incident_page,
+    noise_inhibitions,
+    noise_rules,
+    noise_silences,
+    noise_windows,
     notification_settings,
     schedules,
 )
@@ -38,5 +42,9 @@ for module in (
     incident_page,
     notification_settings,
     schedules,
+    noise_silences,
+    noise_windows,
+    noise_rules,
+    noise_inhibitions,
 ):
     router.include_router(module.router)
