@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry, Counter
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 from watchkeeper.pipeline.correlate import cycle
 from watchkeeper.pipeline.correlate.context import ContextCache
 
+NOTHING_LEFT = 1 << 30  # a batch limit no run reaches: stop after this run
+
 
 class Correlate:
     name = "correlate"
@@ -17,7 +20,6 @@ class Correlate:
     interval = 1.0
     wakeable = True
     exclusive = True  # events are handled strictly in order
-    batch_limit: int | None = None
 
     def __init__(
         self,
@@ -28,6 +30,7 @@ class Correlate:
     ) -> None:
         self.flap_changes = flap_changes
         self.flap_window = flap_window
+        self._maybe_more = False
         self.contexts = ContextCache(flap_changes=flap_changes, flap_window=flap_window)
         self.outcomes = Counter(
             "watchkeeper_correlated_events_total",
@@ -41,13 +44,22 @@ class Correlate:
             registry=registry,
         )
 
+    @property
+    def batch_limit(self) -> int | None:
+        # Only a run cut short (by its batch or time budget) may have left events behind.
+        return None if self._maybe_more else NOTHING_LEFT
+
     def run_once(self, session: Session, now: datetime) -> int:
+        started = time.monotonic()
         outcomes = cycle.run_once(
             session,
             now,
             flap_changes=self.flap_changes,
             flap_window=self.flap_window,
             contexts=self.contexts,
+        )
+        self._maybe_more = bool(outcomes) and (
+            len(outcomes) >= cycle.BATCH or time.monotonic() - started >= cycle.TIME_BUDGET
         )
         for outcome in outcomes:
             self.outcomes.labels(outcome.kind).inc()
