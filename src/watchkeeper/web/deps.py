@@ -162,6 +162,7 @@ def require_ui(role: Role) -> Callable[[Principal], Principal]:
 
 
 UiViewer = Annotated[Principal, Depends(ui_principal)]
+UiResponder = Annotated[Principal, Depends(require_ui(Role.RESPONDER))]
 UiAdmin = Annotated[Principal, Depends(require_ui(Role.ADMIN))]
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import Depends
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -21,10 +20,8 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid, WatchkeeperError
 from watchkeeper.core.matchers import Matcher, parse
 from watchkeeper.oncall.schedules.wallclock import instant
-from watchkeeper.web.deps import require_ui
 from watchkeeper.web.ui.routes.forms import Outcome, attempt, validation_messages
 
-UiResponder = Annotated[Principal, Depends(require_ui(Role.RESPONDER))]
 T = TypeVar("T")
 V = TypeVar("V")
 _DURATION = re.compile(r"^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")

@@ -20,10 +20,9 @@ from watchkeeper.pipeline.correlate.noise import service as noise
 from watchkeeper.pipeline.correlate.noise.models import MaintenanceWindow
 from watchkeeper.pipeline.correlate.noise.schemas import WindowCreate
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiViewer
+from watchkeeper.web.deps import FormBody, UiResponder, UiViewer
 from watchkeeper.web.ui.routes.forms import attempt, parse_form
 from watchkeeper.web.ui.routes.noise_forms import (
-    UiResponder,
     can,
     local_moment,
     parse_duration,

@@ -7,20 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, NaiveDatetime, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
-from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.errors import FieldError, Invalid, NotFound
 from watchkeeper.oncall.schedules import feeds, queries
@@ -38,12 +36,11 @@ from watchkeeper.oncall.schedules.schemas import (
 )
 from watchkeeper.oncall.schedules.wallclock import instant
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiAdmin, UiViewer, require_ui
+from watchkeeper.web.deps import FormBody, UiAdmin, UiResponder, UiViewer
 from watchkeeper.web.ui.routes.forms import attempt, submit, validation_messages
 from watchkeeper.web.ui.templating import render
 
 router = APIRouter()
-UiResponder = Annotated[Principal, Depends(require_ui(Role.RESPONDER))]
 TIMELINE = timedelta(days=14)
 M = TypeVar("M", bound=BaseModel)
 
