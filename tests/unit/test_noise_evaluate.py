@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from watchkeeper.core.matchers import Matcher, parse
+from watchkeeper.core.matchers import Matcher, Op, parse
 from watchkeeper.pipeline.correlate.noise.evaluate import (
     Flaps,
     Inhibition,
@@ -243,3 +243,23 @@ def test_the_history_is_bounded_by_the_limit() -> None:
     for i in range(50):
         flaps.record(NOW + i * MINUTE, limit=3, window=60 * MINUTE)
     assert len(flaps.changes) == 4
+
+
+@pytest.mark.parametrize(
+    ("value", "op"),
+    [
+        ("plain", "="),
+        ('say "hi"', "="),
+        ("C:\\temp\\", "!="),
+        ("\\d+\\.log", "=~"),
+        ('a\\"b', "!~"),
+    ],
+)
+def test_a_matcher_written_as_text_reads_back_the_same(value: str, op: str) -> None:
+    matcher = Matcher(name="path", op=Op(op), value=value)
+    assert parse(str(matcher)) == matcher
+
+
+def test_a_regex_escape_typed_by_hand_is_kept() -> None:
+    assert parse(r'file=~"\d+\.log"').value == r"\d+\.log"
+    assert parse(r'msg="say \"hi\""').value == 'say "hi"'

@@ -55,7 +55,8 @@ class Matcher(BaseModel):
         return hit if self.op is Op.RE else not hit
 
     def __str__(self) -> str:
-        return f'{self.name}{self.op.value}"{self.value}"'
+        quoted = self.value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{self.name}{self.op.value}"{quoted}"'
 
 
 def match_all(matchers: Iterable[Matcher], labels: Mapping[str, str]) -> bool:
@@ -66,10 +67,14 @@ def match_all(matchers: Iterable[Matcher], labels: Mapping[str, str]) -> bool:
 _TEXT = re.compile(r'^\s*([A-Za-z_][\w.]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$')
 
 
+_UNESCAPE = re.compile(r'\\(["\\])')
+
+
 def parse(text: str) -> Matcher:
     """Parse `name="value"`, `name!="v"`, `name=~"re"` or `name!~"re"` (CLI and UI input)."""
     found = _TEXT.match(text)
     if not found:
         raise ValueError(f'not a matcher: {text!r} (write name="value", with = != =~ or !~)')
     name, op, value = found.groups()
-    return Matcher(name=name, op=Op(op), value=value.replace('\\"', '"'))
+    # `\"` is a quote and `\\` a backslash; other backslashes stay (regex escapes like `\d`).
+    return Matcher(name=name, op=Op(op), value=_UNESCAPE.sub(r"\1", value))

@@ -52,8 +52,9 @@ def matcher_lines(text: str, field: str, *, required: bool = False) -> list[Matc
 
 
 def matcher_line(name: str, op: str, value: str) -> str:
-    """A matcher as a line that `matcher_lines` reads back (quotes in the value escaped)."""
-    escaped = value.replace('"', '\\"')
+    """A matcher as a line that `matcher_lines` reads back (as `str(Matcher)` writes it;
+    this one also takes label values too long to be a matcher's)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'{name}{op}"{escaped}"'
 
 
