@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from prometheus_client import CollectorRegistry
@@ -21,9 +22,6 @@ from watchkeeper.catalog.users import service as users
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
-from watchkeeper.engine import modules as engine_modules
-from watchkeeper.engine.metrics import EngineMetrics
-from watchkeeper.engine.runner import Runner
 from watchkeeper.pipeline.ingest.keys import KeyCache
 from watchkeeper.pipeline.ingest.writer import IntakeWriter
 from watchkeeper.pipeline.notify.channels.apprise_channel import AppriseChannel
@@ -37,6 +35,9 @@ from watchkeeper.wakeup import WakeSender
 from watchkeeper.web.app import create_app
 from watchkeeper.web.context import WebContext
 from watchkeeper.web.wire.intake import Intake
+
+if TYPE_CHECKING:
+    from watchkeeper.engine.runner import Runner
 
 SECRET_KEY_FILE = "secret_key"
 log = structlog.get_logger(__name__)
@@ -193,6 +194,11 @@ def linker(settings: Settings) -> Linker:
 
 
 def build_runner(installation: Installation) -> Runner:
+    # Imported here: the web process never runs the engine and need not load it.
+    from watchkeeper.engine import modules as engine_modules
+    from watchkeeper.engine.metrics import EngineMetrics
+    from watchkeeper.engine.runner import Runner
+
     settings = installation.settings
     return Runner(
         database=installation.database,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Calendar, Event, vDuration
+from typing import TYPE_CHECKING
 
 from watchkeeper.oncall.schedules.resolver import Shift
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FEED_DAYS = 60
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -39,6 +41,8 @@ def uid(item: FeedShift) -> str:
 def calendar(*, name: str, shifts: Iterable[FeedShift], now: datetime, per_person: bool) -> bytes:
     """The feed named `name`. `per_person`: one person's feed, so the summary leaves out
     who is on call; a schedule's feed names them."""
+    from icalendar import Calendar, vDuration  # a tenth of a second to import: when needed
+
     feed = Calendar()
     feed.add("prodid", PRODID)
     feed.add("version", "2.0")
@@ -54,6 +58,8 @@ def calendar(*, name: str, shifts: Iterable[FeedShift], now: datetime, per_perso
 
 
 def _event(item: FeedShift, stamp: datetime, per_person: bool) -> Event:
+    from icalendar import Event
+
     event = Event()
     summary = f"On call: {item.schedule_name}"
     event.add("uid", uid(item))

@@ -15,9 +15,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-import apprise
-import urllib3.util.connection
-
 from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
 from watchkeeper.pipeline.notify.channels.guard import OutboundGuard, Refused
 
@@ -41,28 +38,40 @@ class _Sending:
 
 
 _sending: ContextVar[_Sending | None] = ContextVar("watchkeeper_apprise_send", default=None)
-_create_connection = urllib3.util.connection.create_connection
 
 
-def _guarded_create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
-    sending = _sending.get()
-    if sending is not None:
-        try:
-            sending.guard.check_host(address[0])
-        except Refused as exc:
-            sending.refused = str(exc)
-            raise ConnectionRefusedError(str(exc)) from exc
-    return _create_connection(address, *args, **kwargs)
+def _install_guard() -> None:
+    """Route urllib3's connections through the guard of the send in progress (once)."""
+    import urllib3.util.connection as connection
 
+    if getattr(connection.create_connection, "watchkeeper_guarded", False):
+        return
+    create = connection.create_connection
 
-urllib3.util.connection.create_connection = _guarded_create_connection
+    def guarded(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+        sending = _sending.get()
+        if sending is not None:
+            try:
+                sending.guard.check_host(address[0])
+            except Refused as exc:
+                sending.refused = str(exc)
+                raise ConnectionRefusedError(str(exc)) from exc
+        return create(address, *args, **kwargs)
+
+    guarded.watchkeeper_guarded = True  # type: ignore[attr-defined]
+    connection.create_connection = guarded
 
 
 class AppriseChannel:
+    """Apprise (with its plugins, slow to load) is imported on first use, not at start."""
+
     def __init__(self, guard: OutboundGuard) -> None:
         self.guard = guard
+        _install_guard()
 
     def send(self, address: str, message: Outgoing, *, secret: str | None = None) -> Delivery:
+        import apprise
+
         sender = apprise.Apprise()
         if not sender.add(address):
             return Delivery(
@@ -86,6 +95,8 @@ class AppriseChannel:
         return Delivery(ok=False, retryable=True, detail="the Apprise service refused or failed")
 
     def _check_other_protocol(self, address: str) -> None:
+        import apprise
+
         plugin = apprise.Apprise.instantiate(address)
         attribute = _OTHER_PROTOCOL_HOSTS.get(address.split(":", 1)[0].lower())
         host = getattr(plugin, attribute, None) if attribute else None
@@ -98,4 +109,6 @@ class AppriseChannel:
 
 def understands(url: str) -> bool:
     """Whether Apprise knows how to send to this URL (no network involved)."""
+    import apprise
+
     return apprise.Apprise.instantiate(url) is not None
