@@ -185,6 +185,11 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir.resolve() / 'watchkeeper.db'}"
 
     @property
+    def engine_metrics_path(self) -> Path:
+        """Where an engine on this host leaves its metrics for `/metrics` to serve."""
+        return self.data_dir / "engine-metrics.prom"
+
+    @property
     def resolved_base_url(self) -> str:
         if self.base_url:
             return self.base_url

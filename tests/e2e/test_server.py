@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +66,21 @@ def test_sigterm_stops_the_server_cleanly(server: ServerProcess) -> None:
     server.stop(signal.SIGTERM)
     assert server.stopped_cleanly, server.output
     assert "engine stopped" in server.output
+
+
+def test_metrics_include_the_engine_child_process(server: ServerProcess) -> None:
+    deadline = time.monotonic() + 30
+    text = ""
+    while time.monotonic() < deadline:
+        text = httpx2.get(f"{server.url}/metrics", timeout=5).text
+        if 'watchkeeper_engine_run_seconds_count{module="correlate"}' in text:
+            break
+        time.sleep(0.2)
+    assert 'watchkeeper_engine_run_seconds_count{module="correlate"}' in text
+    beat = re.search(r"^watchkeeper_engine_heartbeat_timestamp_seconds (\S+)$", text, re.M)
+    assert beat, text
+    assert abs(float(beat.group(1)) - time.time()) < 60  # a live engine's heartbeat
+    assert "watchkeeper_http_requests_total" in text  # and the web process's own
 
 
 def test_serve_without_engine_is_ready_only_once_an_engine_runs(tmp_path: Path) -> None:

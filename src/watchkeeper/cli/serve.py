@@ -128,12 +128,33 @@ def engine(
             f"{installation.first_admin_password}"
         )
     # End on a signal, or when the process that started it is gone (even after kill -9).
+    # Meanwhile leave the metrics where the web server on this host serves them.
+    last_written = 0.0
     while not stopping and (parent is None or os.getppid() == parent):
+        if time.monotonic() - last_written >= METRICS_EVERY:
+            _write_metrics(installation)
+            last_written = time.monotonic()
         time.sleep(0.2)
     if listener is not None:
         listener.close()
     runner.stop()
     installation.database.dispose()
+
+
+METRICS_EVERY = 2.0
+
+
+def _write_metrics(installation: Installation) -> None:
+    """Replace the metrics file in one step, so a reader never sees half of it."""
+    from prometheus_client import generate_latest
+
+    path = installation.settings.engine_metrics_path
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        partial.write_bytes(generate_latest(installation.registry))
+        partial.replace(path)
+    except OSError:
+        pass  # a full or read-only disk must not stop the engine; /metrics goes without
 
 
 class EngineChild:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from html import escape
 
 from fastapi import APIRouter
@@ -48,9 +49,21 @@ def readyz(request: Request) -> Response:
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
+ENGINE_METRICS_FRESH = 30.0  # seconds; older is an engine that stopped
+
+
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
-    payload = generate_latest(context_of(request).registry)
+    """This process's metrics, and those the engine on this host last wrote (it runs in
+    another process; its own names never collide with the web server's)."""
+    ctx = context_of(request)
+    payload = generate_latest(ctx.registry)
+    engine_file = ctx.settings.engine_metrics_path
+    try:
+        if time.time() - engine_file.stat().st_mtime < ENGINE_METRICS_FRESH:
+            payload += engine_file.read_bytes()
+    except OSError:
+        pass  # no engine on this host
     return Response(payload, media_type=CONTENT_TYPE_LATEST)
 
 
