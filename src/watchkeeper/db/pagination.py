@@ -11,6 +11,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from watchkeeper.core.pagination import PageRequest, decode_cursor, encode_cursor
 
 M = TypeVar("M")
+# A public sort name stands for one column, or several whose later ones break ties.
+SortKey = InstrumentedAttribute[Any] | tuple[InstrumentedAttribute[Any], ...]
 
 
 def paginate(
@@ -18,16 +20,18 @@ def paginate(
     stmt: Select[M],
     *,
     request: PageRequest,
-    sortable: Mapping[str, InstrumentedAttribute[Any]],
+    sortable: Mapping[str, SortKey],
     id_column: InstrumentedAttribute[Any],
 ) -> tuple[Sequence[M], str | None]:
     """Return one page of `stmt`'s rows and the cursor of the next page (None at the end).
 
-    `sortable` maps the public sort names to non-null columns; ties are broken by id.
+    `sortable` maps the public sort names to a non-null column, or to several (the later
+    ones break ties, e.g. to follow an index); remaining ties are broken by id.
     """
     sort = request.sort
-    column = sortable[sort.field]
-    keys = [id_column] if column is id_column else [column, id_column]
+    columns = sortable[sort.field]
+    chosen = list(columns) if isinstance(columns, tuple) else [columns]
+    keys = chosen if any(c is id_column for c in chosen) else [*chosen, id_column]
     if request.cursor:
         last = decode_cursor(request.cursor, sort)
         if len(last) != len(keys):

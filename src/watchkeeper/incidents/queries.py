@@ -15,16 +15,18 @@ from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
 from watchkeeper.core.priority import label
-from watchkeeper.db.pagination import paginate
+from watchkeeper.db.pagination import SortKey, paginate
 from watchkeeper.incidents.lifecycle import OPEN
 from watchkeeper.incidents.models import Incident, TimelineEntry
 from watchkeeper.incidents.search import matches
 
-SORTABLE = {
+SORTABLE: dict[str, SortKey] = {
     "number": Incident.id,
     "created_at": Incident.created_at,
     "updated_at": Incident.updated_at,
-    "priority": Incident.priority,
+    # Newest first within a priority (in the sort's direction): the priority index has
+    # this order, so a sorted first page never sorts a whole priority.
+    "priority": (Incident.priority, Incident.created_at),
 }
 
 

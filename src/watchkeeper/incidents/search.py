@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.incidents.models import Incident
 
 MAX_TERMS = 8
+DENSE = 2000  # SQLite: from this many matches on, a search walks the sort order
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 PG_DOCUMENT = "search_vector"
@@ -40,4 +41,16 @@ def matches(session: Session, q: str) -> ColumnElement[bool] | TextClause:
     rows = text(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :fts").bindparams(
         fts=query
     )
+    if _dense(session, query):
+        # Many matches: walking the list's sort index and probing the matches beats
+        # fetching every match by id to sort them all; `+ 0` keeps SQLite off the id index.
+        return (Incident.id + 0).in_(rows)
     return Incident.id.in_(rows)
+
+
+def _dense(session: Session, fts: str) -> bool:
+    counted = text(
+        f"SELECT count(*) FROM (SELECT 1 FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :fts "
+        "LIMIT :cap)"
+    ).bindparams(fts=fts, cap=DENSE)
+    return (session.scalar(counted) or 0) >= DENSE

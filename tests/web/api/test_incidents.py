@@ -223,6 +223,53 @@ def test_listing_filters_sorts_pages_and_searches(
     assert naive.status_code == 422
 
 
+def test_priority_sort_pages_newest_first_within_each_priority(
+    client: TestClient, responder: Person, service_id: int, clock: FrozenClock
+) -> None:
+    declared = []
+    for impact in (1, 3, 1, 3, 2):
+        declared.append(_declare(client, responder, service_id, impact=impact, urgency=1))
+        clock.advance(minutes=1)
+    expected = sorted(
+        declared, key=lambda item: (int(item["priority"][1:]), item["number"]), reverse=True
+    )
+    seen: list[int] = []
+    cursor = ""
+    while True:
+        page = client.get(
+            "/api/v1/incidents",
+            params={"sort": "-priority", "limit": 2, "cursor": cursor},
+            headers=bearer(responder),
+        ).json()
+        seen += [item["number"] for item in page["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = page["next_cursor"]
+    assert seen == [item["number"] for item in expected]
+
+
+def test_a_search_with_many_matches_finds_the_same_page(
+    client: TestClient,
+    responder: Person,
+    service_id: int,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for title in ("Disk full", "Disk slow", "DNS failing", "Disk gone", "Disk again"):
+        _declare(client, responder, service_id, title=title)
+        clock.advance(minutes=1)
+
+    def numbers() -> list[int]:
+        params: dict[str, str | int] = {"q": "disk", "limit": 3}
+        page = client.get("/api/v1/incidents", params=params, headers=bearer(responder)).json()
+        return [item["number"] for item in page["items"]]
+
+    sparse = numbers()
+    # On SQLite a search with at least DENSE matches takes another plan; same answer.
+    monkeypatch.setattr("watchkeeper.incidents.search.DENSE", 2)
+    assert numbers() == sparse == [5, 4, 2]
+
+
 def test_csv_export_has_a_header_and_one_row_per_incident(
     client: TestClient, responder: Person, service_id: int
 ) -> None:
