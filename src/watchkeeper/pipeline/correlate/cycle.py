@@ -54,7 +54,8 @@ def run_once(
                 session.flush()
                 if len(outcomes) >= BATCH or time.monotonic() > deadline:
                     return outcomes
-            chunk = _pending(session, after_id=chunk[-1].id)
+            # A short chunk was all there was when it was read; later events wake a new run.
+            chunk = _pending(session, after_id=chunk[-1].id) if len(chunk) == CHUNK else []
     return outcomes
 
 
