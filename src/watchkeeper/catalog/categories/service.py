@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.catalog.categories import errors
 from watchkeeper.catalog.categories.models import Category
 from watchkeeper.catalog.categories.schemas import CategoryCreate, CategoryUpdate
+from watchkeeper.db.unique import add_unique
 
 SEPARATOR = " > "
 DEFAULT_TREE: dict[str, tuple[str, ...]] = {
@@ -34,11 +35,7 @@ def create(session: Session, *, data: CategoryCreate) -> Category:
     category = Category(
         name=data.name.strip(), parent_id=data.parent_id, path=path, description=data.description
     )
-    try:
-        with session.begin_nested():
-            session.add(category)
-    except IntegrityError:
-        raise errors.path_taken(path) from None
+    add_unique(session, category, lambda: errors.path_taken(path))
     return category
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services import errors
@@ -18,6 +17,7 @@ from watchkeeper.catalog.teams.service import slugify
 from watchkeeper.core.pagination import PageRequest
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
+from watchkeeper.db.unique import add_unique, update_unique
 
 SORTABLE = {"id": Service.id, "slug": Service.slug, "created_at": Service.created_at}
 
@@ -40,11 +40,7 @@ def create(session: Session, *, data: ServiceCreate, now: datetime) -> Service:
         created_at=now,
         updated_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(service)
-    except IntegrityError:
-        raise errors.slug_taken(slug) from None
+    add_unique(session, service, lambda: errors.slug_taken(slug))
     _set_dependencies(session, service, data.depends_on)
     return service
 
@@ -85,13 +81,8 @@ def update(session: Session, *, service_id: int, data: ServiceUpdate, now: datet
         _check_team(session, changes["owner_team_id"])
     if "tags" in changes:
         changes["tags"] = sorted(set(changes["tags"]))
-    try:
-        with session.begin_nested():
-            for field, value in changes.items():
-                setattr(service, field, value)
-            service.updated_at = now
-    except IntegrityError:
-        raise errors.slug_taken(changes.get("slug", service.slug)) from None
+    taken = changes.get("slug", service.slug)
+    update_unique(session, service, changes, now=now, taken=lambda: errors.slug_taken(taken))
     if depends_on is not None:
         _set_dependencies(session, service, depends_on)
     return service

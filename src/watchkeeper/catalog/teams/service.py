@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.teams import errors
@@ -19,6 +18,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
+from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.db.upsert import insert_for
 
 SORTABLE = {"id": Team.id, "slug": Team.slug, "created_at": Team.created_at}
@@ -37,11 +37,7 @@ def create(session: Session, *, data: TeamCreate, now: datetime) -> Team:
     team = Team(
         name=data.name, slug=slug, description=data.description, created_at=now, updated_at=now
     )
-    try:
-        with session.begin_nested():
-            session.add(team)
-    except IntegrityError:
-        raise errors.slug_taken(slug) from None
+    add_unique(session, team, lambda: errors.slug_taken(slug))
     for user_id in sorted(set(data.member_ids)):
         session.add(TeamMembership(team_id=team.id, user_id=user_id, created_at=now))
     session.flush()
@@ -71,14 +67,8 @@ def list_(
 def update(session: Session, *, team_id: int, data: TeamUpdate, now: datetime) -> Team:
     team = get(session, team_id=team_id)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
-    try:
-        # The savepoint opens before the change, so a unique violation undoes only it.
-        with session.begin_nested():
-            for field, value in changes.items():
-                setattr(team, field, value)
-            team.updated_at = now
-    except IntegrityError:
-        raise errors.slug_taken(changes.get("slug", team.slug)) from None
+    taken = changes.get("slug", team.slug)
+    update_unique(session, team, changes, now=now, taken=lambda: errors.slug_taken(taken))
     return team
 
 

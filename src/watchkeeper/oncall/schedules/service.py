@@ -18,6 +18,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
+from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.oncall.schedules import errors, queries, resolver
 from watchkeeper.oncall.schedules.models import Layer, LayerMember, Override, Schedule
 from watchkeeper.oncall.schedules.resolver import Shift
@@ -38,11 +39,7 @@ MAX_RANGE = timedelta(days=366)
 def create(session: Session, *, data: ScheduleCreate, now: datetime) -> Schedule:
     _check_team(session, data.owner_team_id)
     schedule = Schedule(**data.model_dump(), created_at=now, updated_at=now)
-    try:
-        with session.begin_nested():
-            session.add(schedule)
-    except IntegrityError:
-        raise errors.name_taken(data.name) from None
+    add_unique(session, schedule, lambda: errors.name_taken(data.name))
     return schedule
 
 
@@ -88,13 +85,8 @@ def update(session: Session, *, schedule_id: int, data: ScheduleUpdate, now: dat
     changes = data.model_dump(exclude_unset=True)
     if changes.get("owner_team_id") is not None:
         _check_team(session, changes["owner_team_id"])
-    try:
-        with session.begin_nested():
-            for field, value in changes.items():
-                setattr(schedule, field, value)
-            schedule.updated_at = now
-    except IntegrityError:
-        raise errors.name_taken(changes.get("name", schedule.name)) from None
+    taken = changes.get("name", schedule.name)
+    update_unique(session, schedule, changes, now=now, taken=lambda: errors.name_taken(taken))
     return schedule
 
 

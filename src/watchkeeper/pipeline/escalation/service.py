@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.errors import NotFound
+from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.timeline import Actor, record
 from watchkeeper.oncall.schedules import service as schedules
@@ -45,11 +45,7 @@ def create_policy(session: Session, *, data: PolicyCreate, now: datetime) -> Esc
         created_at=now,
         updated_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(policy)
-    except IntegrityError:
-        raise errors.name_taken(data.name) from None
+    add_unique(session, policy, lambda: errors.name_taken(data.name))
     _set_levels(session, policy.id, data.levels)
     return policy
 
@@ -74,13 +70,8 @@ def update_policy(
     levels = changes.pop("levels", None)
     if changes.get("team_id") is not None:
         _check_team(session, changes["team_id"])
-    try:
-        with session.begin_nested():
-            for field, value in changes.items():
-                setattr(policy, field, value)
-            policy.updated_at = now
-    except IntegrityError:
-        raise errors.name_taken(changes.get("name", policy.name)) from None
+    taken = changes.get("name", policy.name)
+    update_unique(session, policy, changes, now=now, taken=lambda: errors.name_taken(taken))
     if levels is not None:
         parsed = [LevelIn.model_validate(level) for level in levels]
         _check_targets(session, parsed)
