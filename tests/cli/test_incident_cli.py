@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
 import pytest
 import typer
 
-from tests.e2e.server import ServerProcess, free_port, start_server
+from tests.cli.remote import Remote, remote_server
+from tests.e2e.server import free_port
 from watchkeeper.cli.client import Api, Target
 from watchkeeper.cli.common import friendly
 
@@ -24,66 +21,11 @@ pytestmark = pytest.mark.e2e
 TITLE = "Disk full on web-1"
 
 
-@dataclass
-class Remote:
-    """The running server, an admin token for it, and a clean environment for the CLI."""
-
-    server: ServerProcess
-    token: str
-    home: Path
-
-    def env(self, **extra: str) -> dict[str, str]:
-        """No WATCHKEEPER_* from outside, and a home without a client config file."""
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_")}
-        return {**clean, "HOME": str(self.home), "COLUMNS": "200", **extra}
-
-    def run(
-        self, *args: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        if env is None:
-            env = self.env(WATCHKEEPER_URL=self.server.url, WATCHKEEPER_TOKEN=self.token)
-        command = [sys.executable, "-m", "watchkeeper", "incident", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-
-    def ok(self, *args: str, env: dict[str, str] | None = None) -> str:
-        result = self.run(*args, env=env)
-        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
-        return result.stdout
-
-    def error(self, *args: str, env: dict[str, str] | None = None) -> str:
-        """The one `error:` line of a command that must fail with status 1."""
-        result = self.run(*args, env=env)
-        assert result.returncode == 1, f"{args}: {result.stdout}\n{result.stderr}"
-        lines = result.stderr.splitlines()
-        assert len(lines) == 1, result.stderr
-        assert lines[0].startswith("error: ")
-        return lines[0]
-
-
-def _admin_token(data_dir: Path) -> str:
-    env = {**os.environ, "WATCHKEEPER_DATA_DIR": str(data_dir), "WATCHKEEPER_LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "watchkeeper", "token", "create", "--user", "admin"]
-    created = subprocess.run(
-        [*command, "--name", "cli"], env=env, capture_output=True, text=True, check=True
-    )
-    return created.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
-    data_dir = tmp_path_factory.mktemp("server") / "data"
-    server = start_server(data_dir, env={"WATCHKEEPER_LOG_LEVEL": "WARNING"})
-    try:
-        token = _admin_token(data_dir)
-        response = httpx2.post(
-            f"{server.url}/api/v1/services",
-            json={"name": "Web"},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert response.status_code == 201, response.text
-        yield Remote(server=server, token=token, home=tmp_path_factory.mktemp("home"))
-    finally:
-        server.stop()
+    with remote_server(tmp_path_factory, prefix=("incident",)) as started:
+        started.post("/api/v1/services", {"name": "Web"})
+        yield started
 
 
 def _declare(remote: Remote, service: str) -> int:

@@ -4,20 +4,14 @@ real server, over HTTP."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
-import httpx2
 import pytest
 
-from tests.e2e.server import ServerProcess, start_server
+from tests.cli.remote import Remote, remote_server
 
 pytestmark = pytest.mark.e2e
 
@@ -31,64 +25,14 @@ SAMPLE = {
 }
 
 
-@dataclass
-class Server:
-    """The running server, an admin token for it, and the CLI's environment."""
-
-    process: ServerProcess
-    token: str
-    env: dict[str, str]
-
-    def api(self, path: str, body: dict[str, Any]) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        response = httpx2.post(f"{self.process.url}{path}", json=body, headers=headers)
-        assert response.status_code == 201, response.text
-        return response.json()
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "watchkeeper", *args]
-        return subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=60)
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
-        return result.stdout
-
-    def error(self, *args: str) -> str:
-        """The one `error:` line of a command that must fail with status 1."""
-        result = self.run(*args)
-        assert result.returncode == 1, f"{args}: {result.stdout}\n{result.stderr}"
-        [line] = result.stderr.splitlines()
-        assert line.startswith("error: ")
-        return line
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("server") / "data"
-    process = start_server(data_dir, env={"WATCHKEEPER_LOG_LEVEL": "WARNING"})
-    try:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("WATCHKEEPER_")}
-        command = [sys.executable, "-m", "watchkeeper", "token", "create", "--user", "admin"]
-        created = subprocess.run(
-            [*command, "--name", "cli"],
-            env={**clean, "WATCHKEEPER_DATA_DIR": str(data_dir)},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        token = created.stdout.strip()
-        home = tmp_path_factory.mktemp("home")
-        env = {**clean, "HOME": str(home), "COLUMNS": "200"}
-        env |= {"WATCHKEEPER_URL": process.url, "WATCHKEEPER_TOKEN": token}
-        remote = Server(process=process, token=token, env=env)
-        remote.api("/api/v1/services", {"name": "Web"})
-        yield remote
-    finally:
-        process.stop()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+    with remote_server(tmp_path_factory) as started:
+        started.post("/api/v1/services", {"name": "Web"})
+        yield started
 
 
-def test_a_silence_is_created_listed_and_expired(server: Server) -> None:
+def test_a_silence_is_created_listed_and_expired(server: Remote) -> None:
     created = server.ok(
         "silence",
         "create",
@@ -122,7 +66,7 @@ def test_a_silence_is_created_listed_and_expired(server: Server) -> None:
     assert re.search(rf"^ ?{number}\s+expired\s", server.ok("silence", "list", "--all"), re.M)
 
 
-def test_until_takes_a_time_with_an_offset(server: Server) -> None:
+def test_until_takes_a_time_with_an_offset(server: Remote) -> None:
     paris = timezone(timedelta(hours=1))
     until = (datetime.now(paris) + timedelta(days=3)).replace(microsecond=0)
     created = json.loads(
@@ -153,20 +97,20 @@ def test_until_takes_a_time_with_an_offset(server: Server) -> None:
         (["--matcher", 'a="b"', "--duration", "91d"], "at most 90 days"),
     ],
 )
-def test_silence_refusals_are_one_error_line(server: Server, args: list[str], message: str) -> None:
+def test_silence_refusals_are_one_error_line(server: Remote, args: list[str], message: str) -> None:
     assert message in server.error("silence", "create", "--comment", "c", *args)
 
 
-def test_expiring_an_unknown_silence_says_so(server: Server) -> None:
+def test_expiring_an_unknown_silence_says_so(server: Remote) -> None:
     assert server.error("silence", "expire", "999") == "error: no silence 999"
 
 
-def test_rules_test_prints_labels_rules_and_verdicts(server: Server, tmp_path: Path) -> None:
-    server.api(
+def test_rules_test_prints_labels_rules_and_verdicts(server: Remote, tmp_path: Path) -> None:
+    server.post(
         "/api/v1/routing-rules",
         {"name": "batch", "matchers": ['job="batch"'], "drop": True},
     )
-    server.api(
+    server.post(
         "/api/v1/routing-rules",
         {"name": "db", "matchers": ['team="db"'], "set_urgency": 1, "add_tags": ["db"]},
     )
@@ -188,7 +132,7 @@ def test_rules_test_prints_labels_rules_and_verdicts(server: Server, tmp_path: P
     assert [event["verdict"] for event in as_json["events"]] == ["dropped", "page"]
 
 
-def test_rules_test_refusals_are_one_error_line(server: Server, tmp_path: Path) -> None:
+def test_rules_test_refusals_are_one_error_line(server: Remote, tmp_path: Path) -> None:
     missing = tmp_path / "missing.json"
     assert server.error("rules", "test", str(missing), "--type", "generic", "--service", "1") == (
         f"error: cannot read {missing}: No such file or directory"
