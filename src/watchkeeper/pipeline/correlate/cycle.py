@@ -34,8 +34,8 @@ def run_once(
     Events are taken strictly in id order by one engine at a time (the module's lease is
     exclusive), so a trigger and its resolve can never be handled out of order.
     """
-    first = _pending(session, after_id=0)
-    if not first:
+    chunk = _pending(session, after_id=0)
+    if not chunk:
         return []
     if contexts is not None:
         ctx = contexts.get(session, now)
@@ -43,7 +43,6 @@ def run_once(
         ctx = context.load(session, now, flap_changes=flap_changes, flap_window=flap_window)
     outcomes: list[Outcome] = []
     deadline = time.monotonic() + budget  # wall time of this run, not the injected clock
-    chunk = first
     with session.no_autoflush:  # flush once per event, not before every query
         while chunk:
             for event in chunk:
