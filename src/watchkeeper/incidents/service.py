@@ -25,7 +25,7 @@ from watchkeeper.incidents.models import Incident, IncidentCounter, TimelineEntr
 from watchkeeper.incidents.policy import service as policy
 from watchkeeper.incidents.schemas import IncidentCreate, IncidentUpdate, Source
 from watchkeeper.incidents.sla import ClockState, deadlines
-from watchkeeper.incidents.timeline import Actor, record
+from watchkeeper.incidents.timeline import Actor, Entries, Journal, record
 
 COUNTER = "incident"
 ROLE_FIELDS = {
@@ -48,24 +48,29 @@ def load_policy(session: Session) -> Policy:
 
 def next_number(session: Session) -> int:
     """The next incident number; concurrent creators queue on the counter row."""
+    return reserve_numbers(session, 1)
+
+
+def reserve_numbers(session: Session, count: int) -> int:
+    """Reserve `count` consecutive numbers in one statement; returns the first of them."""
     bump = (
         sql_update(IncidentCounter)
         .where(IncidentCounter.name == COUNTER)
-        .values(value=IncidentCounter.value + 1)
+        .values(value=IncidentCounter.value + count)
         .returning(IncidentCounter.value)
         # Nothing in the session holds the counter: skip the ORM's bookkeeping.
         .execution_options(synchronize_session=False)
     )
-    number = session.scalar(bump)
-    if number is None:  # the very first incident: make the row, then bump it
+    last = session.scalar(bump)
+    if last is None:  # the very first incident: make the row, then bump it
         session.execute(
             insert_for(session, IncidentCounter)
             .values(name=COUNTER, value=0)
             .on_conflict_do_nothing(index_elements=["name"])
         )
-        number = session.scalar(bump)
-    assert number is not None
-    return int(number)
+        last = session.scalar(bump)
+    assert last is not None
+    return int(last) - count + 1
 
 
 def create(
@@ -83,10 +88,33 @@ def create(
     _check_category(session, data.category_id)
     check_user(session, "assignee_id", data.assignee_id)
     rules = rules or load_policy(session)
+    entries = Entries()
+    incident = new_incident(data, actor=actor, now=now, source=source, rules=rules, journal=entries)
+    incident.id = next_number(session)
+    session.add(incident)
+    session.flush()
+    entries.write(session)
+    if data.priority is not None:
+        derived = derive(data.impact, data.urgency, rules.matrix)
+        _record_override(session, incident, derived, data.priority_reason or "", actor, now)
+    return incident
+
+
+def new_incident(
+    data: IncidentCreate,
+    *,
+    actor: Actor,
+    now: datetime,
+    source: Source,
+    rules: Policy,
+    journal: Journal,
+) -> Incident:
+    """A new incident, not yet numbered nor in the session, prioritised and with its SLA
+    clocks running; its "created" entry goes to `journal` (rendered once it has a number).
+    References in `data` are the caller's to check."""
     derived = derive(data.impact, data.urgency, rules.matrix)
     priority = parse_label(data.priority) if data.priority else derived
     incident = Incident(
-        id=next_number(session),
         title=data.title,
         description=data.description,
         service_id=data.service_id,
@@ -111,16 +139,13 @@ def create(
         reopened_count=0,
     )
     set_deadlines(incident, rules)
-    session.add(incident)
-    session.flush()
-    record(
-        session,
-        incident_id=incident.id,
-        kind="created",
-        summary=f"{actor.name} declared #{incident.id} ({label(priority)}): {data.title}",
-        actor=actor,
-        at=now,
-        data={
+    journal.add(
+        incident,
+        "created",
+        lambda: f"{actor.name} declared #{incident.id} ({label(priority)}): {data.title}",
+        actor,
+        now,
+        {
             "priority": label(priority),
             "impact": data.impact,
             "urgency": data.urgency,
@@ -128,8 +153,6 @@ def create(
             "source": source.value,
         },
     )
-    if data.priority is not None:
-        _record_override(session, incident, derived, data.priority_reason or "", actor, now)
     return incident
 
 

@@ -1,8 +1,14 @@
 """Moving an incident through its lifecycle; each move stops or pauses SLA clocks and
-leaves a timeline entry. Callers own the transaction."""
+leaves a timeline entry. Callers own the transaction.
+
+`acknowledge_loaded` and `resolve_loaded` make the move on an incident the caller has
+already loaded (and locked), writing through a journal: the engine moves many incidents
+in one batch that way, with one query to load them and one INSERT for their entries.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -12,40 +18,70 @@ from watchkeeper.incidents import errors
 from watchkeeper.incidents.lifecycle import Action, Status, next_status
 from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.schemas import CloseIn, ResolutionCode
-from watchkeeper.incidents.service import get, load_policy, schedule_sla, set_deadlines
+from watchkeeper.incidents.service import Policy, get, load_policy, schedule_sla, set_deadlines
 from watchkeeper.incidents.sla import ClockState, outcome
-from watchkeeper.incidents.timeline import Actor, record
+from watchkeeper.incidents.timeline import Actor, Journal, SessionJournal
 
 DEFAULT_REOPEN_WINDOW = timedelta(days=7)
 
 
 def acknowledge(session: Session, *, incident_id: int, actor: Actor, now: datetime) -> Incident:
     incident = get(session, incident_id=incident_id, lock=True)
+    acknowledge_loaded(incident, actor=actor, now=now, journal=SessionJournal(session))
+    return incident
+
+
+def acknowledge_loaded(
+    incident: Incident, *, actor: Actor, now: datetime, journal: Journal
+) -> bool:
+    """Acknowledge a loaded incident; False when it already was (nothing changes)."""
     if _move(incident, Action.ACKNOWLEDGE) is None:
-        return incident
+        return False
     incident.acknowledged_at = now
     _stop_ack_clock(incident, now)
-    _log(session, incident, "acknowledged", f"{actor.name} acknowledged", actor, now)
-    return incident
+    _log(journal, incident, "acknowledged", f"{actor.name} acknowledged", actor, now)
+    return True
 
 
 def resolve(
     session: Session, *, incident_id: int, actor: Actor, now: datetime, note: str | None = None
 ) -> Incident:
     incident = get(session, incident_id=incident_id, lock=True)
+    resolve_loaded(
+        incident,
+        actor=actor,
+        now=now,
+        note=note,
+        rules=lambda: load_policy(session),
+        journal=SessionJournal(session),
+    )
+    return incident
+
+
+def resolve_loaded(
+    incident: Incident,
+    *,
+    actor: Actor,
+    now: datetime,
+    rules: Callable[[], Policy],
+    journal: Journal,
+    note: str | None = None,
+) -> bool:
+    """Resolve a loaded incident; False when it already was. `rules` is asked for only
+    when the deadlines must be computed again (resolved straight from hold)."""
     was = incident.status
     if _move(incident, Action.RESOLVE) is None:
-        return incident
+        return False
     incident.resolved_at = now
     _stop_ack_clock(incident, now)  # resolving answers the page too
     if _end_pause(incident, now):  # resolved straight from hold: the hold does not count
-        set_deadlines(incident, load_policy(session))
+        set_deadlines(incident, rules())
     if incident.sla_resolve == ClockState.PENDING:
         incident.sla_resolve = outcome(incident.resolve_due_at, now).value
     incident.paused_since = now  # the resolve clock rests while resolved
     summary = f"{actor.name} resolved it" + (f": {note}" if note else "")
-    _log(session, incident, "resolved", summary, actor, now, {"from": was})
-    return incident
+    _log(journal, incident, "resolved", summary, actor, now, {"from": was})
+    return True
 
 
 def hold(
@@ -55,7 +91,7 @@ def hold(
     _move(incident, Action.HOLD)
     incident.paused_since = now
     summary = f"{actor.name} put it on hold" + (f": {reason}" if reason else "")
-    _log(session, incident, "on_hold", summary, actor, now)
+    _log(SessionJournal(session), incident, "on_hold", summary, actor, now)
     return incident
 
 
@@ -65,7 +101,7 @@ def resume(session: Session, *, incident_id: int, actor: Actor, now: datetime) -
     held = _end_pause(incident, now)
     set_deadlines(incident, load_policy(session))
     summary = f"{actor.name} took it off hold after {_duration(held)}"
-    _log(session, incident, "resumed", summary, actor, now)
+    _log(SessionJournal(session), incident, "resumed", summary, actor, now)
     return incident
 
 
@@ -93,7 +129,7 @@ def reopen(
     incident.resolved_at = None
     incident.reopened_count += 1
     summary = f"{actor.name} reopened it" + (f": {reason}" if reason else "")
-    _log(session, incident, "reopened", summary, actor, now)
+    _log(SessionJournal(session), incident, "reopened", summary, actor, now)
     return incident
 
 
@@ -109,7 +145,9 @@ def close(
     close_as(incident, data, now)
     code = data.resolution_code.value if data.resolution_code else "none"
     summary = f"{actor.name} closed it ({code})"
-    _log(session, incident, "closed", summary, actor, now, {"resolution_code": code})
+    _log(
+        SessionJournal(session), incident, "closed", summary, actor, now, {"resolution_code": code}
+    )
     return incident
 
 
@@ -159,7 +197,7 @@ def _end_pause(incident: Incident, now: datetime) -> timedelta:
 
 
 def _log(
-    session: Session,
+    journal: Journal,
     incident: Incident,
     kind: str,
     summary: str,
@@ -169,15 +207,8 @@ def _log(
 ) -> None:
     incident.updated_at = now
     schedule_sla(incident)
-    record(
-        session,
-        incident_id=incident.id,
-        kind=kind,
-        summary=summary,
-        actor=actor,
-        at=now,
-        data={"status": incident.status, "priority": label(incident.priority), **(data or {})},
-    )
+    details = {"status": incident.status, "priority": label(incident.priority), **(data or {})}
+    journal.add(incident, kind, summary, actor, now, details)
 
 
 def _duration(delta: timedelta) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 from prometheus_client import CollectorRegistry, Counter
@@ -10,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.pipeline.correlate import cycle
 from watchkeeper.pipeline.correlate.context import ContextCache
+from watchkeeper.pipeline.correlate.pending import Lanes
 
 NOTHING_LEFT = 1 << 30  # a batch limit no run reaches: stop after this run
 
 
 class Correlate:
     name = "correlate"
-    version = 1
+    version = 2
     interval = 1.0
     wakeable = True
     exclusive = True  # events are handled strictly in order
@@ -30,7 +30,7 @@ class Correlate:
     ) -> None:
         self.flap_changes = flap_changes
         self.flap_window = flap_window
-        self._maybe_more = False
+        self.lanes = Lanes()
         self.contexts = ContextCache(flap_changes=flap_changes, flap_window=flap_window)
         self.outcomes = Counter(
             "watchkeeper_correlated_events_total",
@@ -46,21 +46,16 @@ class Correlate:
 
     @property
     def batch_limit(self) -> int | None:
-        # Only a run cut short (by its batch or time budget) may have left events behind.
-        return None if self._maybe_more else NOTHING_LEFT
+        # Only a batch that left events behind wants another run at once.
+        return None if self.lanes.truncated else NOTHING_LEFT
 
     def run_once(self, session: Session, now: datetime) -> int:
-        started = time.monotonic()
-        outcomes = cycle.run_once(
-            session,
-            now,
-            flap_changes=self.flap_changes,
-            flap_window=self.flap_window,
-            contexts=self.contexts,
-        )
-        self._maybe_more = bool(outcomes) and (
-            len(outcomes) >= cycle.BATCH or time.monotonic() - started >= cycle.TIME_BUDGET
-        )
+        try:
+            outcomes = cycle.run_once(session, now, contexts=self.contexts, lanes=self.lanes)
+        except Exception:
+            # A rule may name a service or category deleted since the rules were read.
+            self.contexts.invalidate()
+            raise
         for outcome in outcomes:
             self.outcomes.labels(outcome.kind).inc()
             if outcome.kind == "opened":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.core.matchers import Matcher
 from watchkeeper.incidents.service import Policy, load_policy
-from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.correlate.noise import models
 from watchkeeper.pipeline.correlate.noise.evaluate import Inhibition, Rule, Silence, Window
 from watchkeeper.pipeline.ingest.events import NormalizedEvent
@@ -25,6 +24,16 @@ DEFAULT_FLAP_WINDOW = timedelta(minutes=30)
 
 def matchers(raw: list[dict[str, Any]]) -> tuple[Matcher, ...]:
     return tuple(Matcher.model_validate(item) for item in raw)
+
+
+class Labelled(Protocol):
+    """What matchers see of a stored alert."""
+
+    severity: str
+    source: str
+    summary: str
+    service_id: int
+    labels: dict[str, str]
 
 
 @dataclass
@@ -57,7 +66,7 @@ class Context:
         }
         return self._with_service(fields, service_id, event.labels)
 
-    def alert_labels(self, alert: Alert) -> dict[str, str]:
+    def alert_labels(self, alert: Labelled) -> dict[str, str]:
         """The same view of a stored alert (an inhibition source)."""
         fields = {
             "severity": alert.severity,
@@ -159,6 +168,10 @@ class ContextCache:
         self.options = options
         self._context: Context | None = None
         self._loaded = 0.0
+
+    def invalidate(self) -> None:
+        """Read everything again on the next `get`."""
+        self._context = None
 
     def get(self, session: Session, now: datetime) -> Context:
         moment = time.monotonic()

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from watchkeeper.db.base import Base
 
+OPEN_ALERT = ("firing", "acknowledged")  # an alert's states until it resolves
+
 
 class Alert(Base):
     """Open alerts are unique per service and fingerprint (a partial unique index); repeated

@@ -1,40 +1,44 @@
-"""Correlation: an accepted event becomes (or updates) an alert, and an alert opens,
-joins, acknowledges or resolves an incident. Callers own the transaction."""
+"""Correlation, decided event by event on a batch held in memory: an accepted event becomes
+(or updates) an alert, and an alert opens, joins, acknowledges or resolves an incident.
+
+Nothing here queries per event: `state.load` has read what the batch needs, the decisions
+(route, silence, maintenance, inhibition, group, flap) are made on values, and
+`writes.apply` stores the outcome with a few multi-row statements. Events are decided in
+order, each seeing what the ones before it did, exactly as if they came one at a time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from watchkeeper.catalog.services.models import Service
-from watchkeeper.db.upsert import insert_for
-from watchkeeper.incidents import service as incidents
-from watchkeeper.incidents import transitions
 from watchkeeper.incidents.lifecycle import OPEN, Status
 from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.schemas import IncidentCreate, Source
-from watchkeeper.incidents.timeline import Actor, record
+from watchkeeper.incidents.service import Policy, load_policy, new_incident
+from watchkeeper.incidents.timeline import Actor
+from watchkeeper.incidents.transitions import acknowledge_loaded, resolve_loaded
+from watchkeeper.pipeline.correlate import joins
 from watchkeeper.pipeline.correlate.context import Context
-from watchkeeper.pipeline.correlate.models import Alert, FlapHistory
+from watchkeeper.pipeline.correlate.models import OPEN_ALERT
 from watchkeeper.pipeline.correlate.noise.evaluate import (
-    Decision,
     Flaps,
-    inhibited_by,
     maintained_by,
     route,
     silenced_by,
 )
+from watchkeeper.pipeline.correlate.pending import Pending
+from watchkeeper.pipeline.correlate.state import AlertRow, Key, Reason, Routed, State, group_key
 from watchkeeper.pipeline.ingest.events import Action, NormalizedEvent, Severity
-from watchkeeper.pipeline.ingest.models import Event
 
-OPEN_PREDICATE = text("status != 'resolved'")
+__all__ = ["DEFAULT_IMPACT", "OPEN_ALERT", "URGENCY_OF", "Decided", "Outcome", "decide", "parse"]
+
 URGENCY_OF = {Severity.CRITICAL: 1, Severity.ERROR: 2, Severity.WARNING: 3, Severity.INFO: 4}
 DEFAULT_IMPACT = 3
-OPEN_ALERT = ("firing", "acknowledged")
+_OPEN = {status.value for status in OPEN}
 
 
 @dataclass
@@ -47,193 +51,173 @@ class Outcome:
     alert_id: int | None = None
 
 
-def correlate(session: Session, event: Event, ctx: Context, now: datetime) -> Outcome:
-    body = NormalizedEvent.model_validate(event.body)
-    labels = ctx.labels_for(body, event.service_id)
-    decision = route(ctx.rules, labels)
-    if decision.drop:
-        return Outcome("dropped", f"dropped by rule {', '.join(decision.matched)}")
-    service_id = decision.service_id or event.service_id
-    actor = Actor(None, ctx.integration_names.get(event.integration_id or 0, "alerts"))
-    alert = _open_alert(session, service_id, event.fingerprint)
-    if body.action is Action.TRIGGER:
-        return _trigger(session, event, body, alert, service_id, decision, labels, ctx, actor, now)
+@dataclass(slots=True)
+class Decided:
+    """An outcome whose text may name rows that get their ids only when written."""
+
+    event: Pending
+    kind: str
+    text: Callable[[], str]
+    alert: AlertRow | None = None
+    incident: Incident | None = None
+
+    def outcome(self) -> Outcome:
+        incident_id = self.incident.id if self.incident is not None else None
+        if incident_id is None and self.alert is not None:
+            incident_id = self.alert.incident_id
+        alert_id = self.alert.id if self.alert is not None else None
+        return Outcome(self.kind, self.text(), incident_id, alert_id)
+
+
+def parse(events: Sequence[Pending], ctx: Context) -> list[Routed]:
+    """Each event's body, labels and routing decision: pure work, before any query."""
+    actors: dict[int | None, Actor] = {}
+    routed = []
+    for event in events:
+        body = NormalizedEvent.model_validate(event.body)
+        labels = ctx.labels_for(body, event.service_id)
+        decision = route(ctx.rules, labels)
+        actor = actors.get(event.integration_id)
+        if actor is None:
+            name = ctx.integration_names.get(event.integration_id or 0, "alerts")
+            actor = actors[event.integration_id] = Actor(None, name)
+        service_id = decision.service_id or event.service_id
+        routed.append(Routed(event, body, labels, decision, service_id, actor))
+    return routed
+
+
+def decide(
+    session: Session, batch: Sequence[Routed], state: State, ctx: Context, now: datetime
+) -> list[Decided]:
+    """Decide every event of the batch in order. `session` is only asked for a service
+    created since the context was loaded, or the priority policy when it was not."""
+    return [_decide(session, routed, state, ctx, now) for routed in batch]
+
+
+def _decide(session: Session, r: Routed, state: State, ctx: Context, now: datetime) -> Decided:
+    if r.decision.drop:
+        text = f"dropped by rule {', '.join(r.decision.matched)}"
+        return Decided(r.event, "dropped", lambda: text)
+    alert = state.open_alerts.get(r.key)
+    action = r.body.action
+    if action is Action.TRIGGER:
+        return _trigger(session, r, alert, state, ctx, now)
     if alert is None:
-        return Outcome("ignored", f"no open alert with this fingerprint to {body.action.value}")
-    if body.action is Action.ACKNOWLEDGE:
-        return _acknowledge(session, alert, actor, now)
-    alert.details = {**alert.details, **body.details}  # e.g. Alertmanager's ends_at
-    return _resolve(session, alert, ctx, actor, now)
-
-
-def _open_alert(session: Session, service_id: int, fingerprint: str) -> Alert | None:
-    # `status != 'resolved'` is the predicate of the partial unique index, so it is used.
-    return session.scalar(
-        select(Alert).where(
-            Alert.service_id == service_id,
-            Alert.fingerprint == fingerprint,
-            Alert.status != "resolved",
-        )
-    )
+        text = f"no open alert with this fingerprint to {action.value}"
+        return Decided(r.event, "ignored", lambda: text)
+    if action is Action.ACKNOWLEDGE:
+        return _acknowledge(r, alert, state, now)
+    alert.details = {**alert.details, **r.body.details}  # e.g. Alertmanager's ends_at
+    return _resolve(session, r, alert, state, ctx, now)
 
 
 def _trigger(
     session: Session,
-    event: Event,
-    body: NormalizedEvent,
-    alert: Alert | None,
-    service_id: int,
-    decision: Decision,
-    labels: dict[str, str],
+    r: Routed,
+    alert: AlertRow | None,
+    state: State,
     ctx: Context,
-    actor: Actor,
     now: datetime,
-) -> Outcome:
+) -> Decided:
     if alert is not None:
-        _bump(alert, body, event, now)
-        text = f"repeat of alert #{alert.id} ({alert.count} so far)"
-        return Outcome("repeat", text, alert.incident_id, alert.id)
-    flapping = _record_flap(session, service_id, event.fingerprint, ctx, now)
-    alert_id = session.scalar(
-        insert_for(session, Alert)
-        .values(
-            service_id=service_id,
-            integration_id=event.integration_id,
-            fingerprint=event.fingerprint,
-            status="firing",
-            summary=body.summary or event.fingerprint,
-            severity=body.severity.value,
-            source=body.source,
-            labels=dict(body.labels),
-            details=dict(body.details),
-            links=[link.model_dump() for link in body.links],
-            first_seen_at=now,
-            last_seen_at=now,
-            count=1,
-            flapping=flapping,
-            last_event_id=event.id,
-        )
-        # The partial unique index on open alerts decides; on a clash nothing is inserted.
-        .on_conflict_do_nothing(
-            index_elements=["service_id", "fingerprint"], index_where=OPEN_PREDICATE
-        )
-        .returning(Alert.id)
-    )
-    if alert_id is None:
-        existing = _open_alert(session, service_id, event.fingerprint)
-        assert existing is not None, "the unique index refused an alert that is not open"
-        _bump(existing, body, event, now)
-        text_ = f"repeat of alert #{existing.id}"
-        return Outcome("repeat", text_, existing.incident_id, existing.id)
-    alert = session.get(Alert, alert_id)
-    assert alert is not None
-    reason = _suppression(decision, labels, alert.id, ctx, flapping, now, session, service_id)
-    if reason:
-        alert.suppressed_reason = reason[:255]
-        return Outcome("suppressed", f"alert #{alert.id} suppressed: {reason}", None, alert.id)
-    incident, opened = _incident_for(session, alert, labels, decision, ctx, actor, now)
-    alert.incident_id = incident.id
-    record(
-        session,
-        incident_id=incident.id,
-        kind="alert",
-        summary=f"alert #{alert.id} {'opened it' if opened else 'joined'}: {alert.summary}",
-        actor=actor,
-        at=now,
-        data={"alert_id": alert.id, "fingerprint": alert.fingerprint},
-    )
+        _bump(alert, r, now)
+        count = alert.count
+        text = lambda: f"repeat of alert #{alert.id} ({count} so far)"  # noqa: E731
+        return Decided(r.event, "repeat", text, alert)
+    flapping = _record_flap(state, r.key, ctx, now)
+    alert = _new_alert(r, flapping, now)
+    state.open_alerts[r.key] = alert
+    state.new_alerts.append(alert)
+    reason = _suppression(r, alert, state, ctx, flapping, now)
+    if reason is not None:
+        alert.suppressed_reason = reason
+        text = lambda: f"alert #{alert.id} suppressed: {_render(reason)}"  # noqa: E731
+        return Decided(r.event, "suppressed", text, alert)
+    incident, opened = _incident_for(session, r, alert, state, ctx, now)
+    alert.incident = incident
+    state.open_counts[incident] = state.open_counts.get(incident, 0) + 1
+    if state.sources is not None:
+        state.sources.add(alert)
+    joins.note(state, incident, alert, opened=opened, actor=r.actor, at=now)
     verb = "opened" if opened else "joined"
-    return Outcome(verb, f"alert #{alert.id} {verb} incident #{incident.id}", incident.id, alert.id)
+    text = lambda: f"alert #{alert.id} {verb} incident #{incident.id}"  # noqa: E731
+    return Decided(r.event, verb, text, alert, incident)
 
 
-def _bump(alert: Alert, body: NormalizedEvent, event: Event, now: datetime) -> None:
+def _bump(alert: AlertRow, r: Routed, now: datetime) -> None:
     alert.count += 1
     alert.last_seen_at = now
-    alert.last_event_id = event.id
-    if body.summary:
-        alert.summary = body.summary
-    alert.details = {**alert.details, **body.details}
+    alert.last_event_id = r.event.id
+    if r.body.summary:
+        alert.summary = r.body.summary
+    alert.details = {**alert.details, **r.body.details}
+    alert.changed = True
+
+
+def _new_alert(r: Routed, flapping: bool, now: datetime) -> AlertRow:
+    body = r.body
+    return AlertRow(
+        service_id=r.service_id,
+        integration_id=r.event.integration_id,
+        fingerprint=r.event.fingerprint,
+        status="firing",
+        summary=body.summary or r.event.fingerprint,
+        severity=body.severity.value,
+        source=body.source,
+        labels=dict(body.labels),
+        details=dict(body.details),
+        links=[link.model_dump() for link in body.links],
+        first_seen_at=now,
+        last_seen_at=now,
+        count=1,
+        flapping=flapping,
+        last_event_id=r.event.id,
+    )
 
 
 def _suppression(
-    decision: Decision,
-    labels: dict[str, str],
-    alert_id: int,
-    ctx: Context,
-    flapping: bool,
-    now: datetime,
-    session: Session,
-    service_id: int,
-) -> str | None:
-    if decision.suppress:
-        return f"suppressed by rule {', '.join(decision.matched)}"
-    if silence := silenced_by(ctx.silences, labels, service_id, now):
+    r: Routed, alert: AlertRow, state: State, ctx: Context, flapping: bool, now: datetime
+) -> Reason | None:
+    if r.decision.suppress:
+        return f"suppressed by rule {', '.join(r.decision.matched)}"
+    if silence := silenced_by(ctx.silences, r.labels, r.service_id, now):
         return f"silenced by silence #{silence.id}"
-    if window := maintained_by(ctx.windows, service_id, now):
+    if window := maintained_by(ctx.windows, r.service_id, now):
         return f"in maintenance window {window.name!r}"
-    if ctx.inhibitions:
-        sources = [s for s in _open_labels(session, ctx) if s[0] != alert_id]
-        if hit := inhibited_by(ctx.inhibitions, labels, sources):
-            rule, source_id = hit
-            return f"inhibited by alert #{source_id} (rule {rule.name!r})"
+    if state.sources is not None and (hit := state.sources.inhibitor(r.labels, alert)):
+        rule, source = hit
+        # The source may be new in this batch: its id is known once it is written.
+        return lambda: f"inhibited by alert #{source.id} (rule {rule.name!r})"
     if flapping:
         return "flapping"
     return None
 
 
-def _open_labels(session: Session, ctx: Context) -> Sequence[tuple[int, dict[str, str]]]:
-    """Open, paging alerts as inhibition sources, labelled as matchers see new alerts."""
-    stmt = select(Alert).where(Alert.status != "resolved", Alert.suppressed_reason.is_(None))
-    return [(alert.id, ctx.alert_labels(alert)) for alert in session.scalars(stmt.limit(5000))]
+def _render(reason: Reason) -> str:
+    return reason if isinstance(reason, str) else reason()
 
 
-def _record_flap(
-    session: Session, service_id: int, fingerprint: str, ctx: Context, now: datetime
-) -> bool:
-    history = session.get(FlapHistory, (service_id, fingerprint))
-    if history is None:
-        history = FlapHistory(
-            service_id=service_id, fingerprint=fingerprint, changes=[], flapping_since=None
-        )
-        session.add(history)
-    flaps = Flaps(
-        changes=[datetime.fromisoformat(moment) for moment in history.changes],
-        flapping_since=history.flapping_since,
-    )
-    flapping = flaps.record(now, limit=ctx.flap_changes, window=ctx.flap_window)
-    history.changes = [moment.isoformat() for moment in flaps.changes]
-    history.flapping_since = flaps.flapping_since
-    return flapping
+def _record_flap(state: State, key: Key, ctx: Context, now: datetime) -> bool:
+    flaps = state.flaps.get(key)
+    if flaps is None:
+        flaps = state.flaps[key] = Flaps(changes=[], flapping_since=None)
+    state.touched_flaps.add(key)
+    return flaps.record(now, limit=ctx.flap_changes, window=ctx.flap_window)
 
 
 def _incident_for(
-    session: Session,
-    alert: Alert,
-    labels: dict[str, str],
-    decision: Decision,
-    ctx: Context,
-    actor: Actor,
-    now: datetime,
+    session: Session, r: Routed, alert: AlertRow, state: State, ctx: Context, now: datetime
 ) -> tuple[Incident, bool]:
     """The open incident of the alert's group, or a new one; and whether it is new."""
     service = ctx.service(session, alert.service_id)
-    group_key = None
+    key = None
     if service.group_by:
-        group_key = "|".join(f"{name}={labels.get(name, '')}" for name in service.group_by)[:255]
+        key = group_key(service.group_by, r.labels)
         since = now - timedelta(minutes=service.group_window_minutes)
-        joined = session.scalar(
-            select(Incident)
-            .where(
-                Incident.service_id == service.id,
-                Incident.group_key == group_key,
-                Incident.status.in_([s.value for s in OPEN]),
-                Incident.created_at >= since,
-            )
-            .order_by(Incident.id.desc())
-            .limit(1)
-        )
-        if joined is not None:
-            return joined, False
+        for incident in reversed(state.groups.get((service.id, key), [])):
+            if incident.status in _OPEN and incident.created_at >= since:
+                return incident, False
+    decision = r.decision
     data = IncidentCreate(
         title=alert.summary[:255] or f"Alert on {service.name}",
         service_id=service.id,
@@ -243,14 +227,29 @@ def _incident_for(
         category_id=decision.category_id,
         tags=list(decision.tags),
     )
-    incident = incidents.create(
-        session, data=data, actor=actor, now=now, source=Source.ALERT, rules=ctx.policy
+    incident = new_incident(
+        data,
+        actor=r.actor,
+        now=now,
+        source=Source.ALERT,
+        rules=_policy(session, ctx),
+        journal=state.entries,
     )
-    incident.group_key = group_key
+    incident.group_key = key
+    state.new_incidents.append(incident)
+    state.open_counts[incident] = 0
+    if key is not None:
+        state.groups.setdefault((service.id, key), []).append(incident)
     return incident, True
 
 
-def _description(alert: Alert) -> str:
+def _policy(session: Session, ctx: Context) -> Policy:
+    if ctx.policy is None:
+        ctx.policy = load_policy(session)
+    return ctx.policy
+
+
+def _description(alert: AlertRow) -> str:
     lines = [f"- **{name}**: {value}" for name, value in sorted(alert.labels.items())]
     links = [f"- [{link.get('text') or link['href']}]({link['href']})" for link in alert.links]
     parts = ["Alert labels:", *lines]
@@ -259,41 +258,47 @@ def _description(alert: Alert) -> str:
     return "\n".join(parts)[:20_000]
 
 
-def _acknowledge(session: Session, alert: Alert, actor: Actor, now: datetime) -> Outcome:
+def _acknowledge(r: Routed, alert: AlertRow, state: State, now: datetime) -> Decided:
     if alert.status == "firing":
         alert.status = "acknowledged"
-    incident = session.get(Incident, alert.incident_id) if alert.incident_id else None
+        alert.changed = True
+    incident = state.incident_of(alert)
     if incident is not None and incident.status == Status.TRIGGERED:
-        transitions.acknowledge(session, incident_id=incident.id, actor=actor, now=now)
-    return Outcome("acknowledged", f"alert #{alert.id} acknowledged", alert.incident_id, alert.id)
+        acknowledge_loaded(incident, actor=r.actor, now=now, journal=state.entries)
+    text = lambda: f"alert #{alert.id} acknowledged"  # noqa: E731
+    return Decided(r.event, "acknowledged", text, alert, incident)
 
 
-def _resolve(session: Session, alert: Alert, ctx: Context, actor: Actor, now: datetime) -> Outcome:
+def _resolve(
+    session: Session, r: Routed, alert: AlertRow, state: State, ctx: Context, now: datetime
+) -> Decided:
     alert.status = "resolved"
     alert.resolved_at = now
     alert.last_seen_at = now
-    _record_flap(session, alert.service_id, alert.fingerprint, ctx, now)
-    incident = session.get(Incident, alert.incident_id) if alert.incident_id else None
-    text = f"alert #{alert.id} resolved"
-    if incident is None or incident.status not in OPEN:
-        return Outcome("resolved", text, alert.incident_id, alert.id)
-    session.flush()  # the query below must see this alert resolved
-    still_open = session.scalar(
-        select(Alert.id)
-        .where(Alert.incident_id == incident.id, Alert.status.in_(OPEN_ALERT))
-        .limit(1)
+    alert.changed = True
+    del state.open_alerts[r.key]
+    _record_flap(state, r.key, ctx, now)
+    incident = state.incident_of(alert)
+    if incident is None:
+        return Decided(r.event, "resolved", lambda: f"alert #{alert.id} resolved", alert)
+    left = state.open_counts[incident] = state.open_counts.get(incident, 1) - 1
+    last = (
+        left == 0
+        and incident.status in _OPEN
+        and ctx.service(session, incident.service_id).auto_resolve
     )
-    if still_open is None and ctx.service(session, incident.service_id).auto_resolve:
-        transitions.resolve(
-            session,
-            incident_id=incident.id,
-            actor=actor,
+    if last:
+        resolve_loaded(
+            incident,
+            actor=r.actor,
             now=now,
+            rules=lambda: _policy(session, ctx),
+            journal=state.entries,
             note="all its alerts resolved",
         )
-        text += f"; incident #{incident.id} resolved with its last alert"
-    return Outcome("resolved", text, incident.id, alert.id)
 
+    def text() -> str:
+        said = f"alert #{alert.id} resolved"
+        return said + (f"; incident #{incident.id} resolved with its last alert" if last else "")
 
-def services_by_id(session: Session) -> dict[int, Service]:
-    return {service.id: service for service in session.scalars(select(Service))}
+    return Decided(r.event, "resolved", text, alert, incident)

@@ -65,12 +65,22 @@ class RawPayload(Base):
 
 
 class Event(Base):
-    """One accepted, normalized event; the correlate stage takes them in id order."""
+    """One accepted, normalized event; the correlate stage takes them in id order, per lane."""
 
     __tablename__ = "events"
     __table_args__ = (
+        # Pending events by lane (the service they were sent to), and by fingerprint so
+        # that correlation can keep one fingerprint's events in order across lanes.
         Index(
-            "ix_events_pending",
+            "ix_events_pending_lane",
+            "service_id",
+            "id",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+        Index(
+            "ix_events_pending_fingerprint",
+            "fingerprint",
             "id",
             sqlite_where=text("processed_at IS NULL"),
             postgresql_where=text("processed_at IS NULL"),
