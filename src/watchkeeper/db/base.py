@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from watchkeeper.db.types import UTCDateTime
@@ -22,3 +22,9 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy reads it once
+
+    @classmethod
+    def table(cls) -> Table:
+        """The model's table, for Core statements on hot paths: multi-row writes through it
+        skip the ORM's per-row bookkeeping."""
+        return cls.metadata.tables[cls.__tablename__]

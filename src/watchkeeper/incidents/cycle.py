@@ -16,7 +16,7 @@ from watchkeeper.core.priority import label
 from watchkeeper.db.claim import claim
 from watchkeeper.incidents.lifecycle import Status
 from watchkeeper.incidents.models import Incident
-from watchkeeper.incidents.service import schedule_sla
+from watchkeeper.incidents.record import schedule_sla
 from watchkeeper.incidents.sla import ClockState
 from watchkeeper.incidents.timeline import ENGINE, record
 

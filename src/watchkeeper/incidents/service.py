@@ -6,8 +6,7 @@ and merges in `links`. Every change here leaves a timeline entry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -23,9 +22,9 @@ from watchkeeper.incidents import errors
 from watchkeeper.incidents.lifecycle import Status
 from watchkeeper.incidents.models import Incident, IncidentCounter, TimelineEntry
 from watchkeeper.incidents.policy import service as policy
+from watchkeeper.incidents.record import Policy, new_incident, set_deadlines
 from watchkeeper.incidents.schemas import IncidentCreate, IncidentUpdate, Source
-from watchkeeper.incidents.sla import ClockState, deadlines
-from watchkeeper.incidents.timeline import Actor, Entries, Journal, record
+from watchkeeper.incidents.timeline import Actor, Entries, record
 
 COUNTER = "incident"
 ROLE_FIELDS = {
@@ -34,12 +33,6 @@ ROLE_FIELDS = {
     "scribe_id": "scribe",
 }
 _PLAIN_FIELDS = ("title", "description", "tags", "customer_impact")
-
-
-@dataclass(frozen=True)
-class Policy:
-    matrix: dict[tuple[int, int], int]
-    targets: dict[int, tuple[timedelta, timedelta]]
 
 
 def load_policy(session: Session) -> Policy:
@@ -89,70 +82,15 @@ def create(
     check_user(session, "assignee_id", data.assignee_id)
     rules = rules or load_policy(session)
     entries = Entries()
-    incident = new_incident(data, actor=actor, now=now, source=source, rules=rules, journal=entries)
-    incident.id = next_number(session)
+    row = new_incident(data, actor=actor, now=now, source=source, rules=rules, journal=entries)
+    row.id = next_number(session)
+    incident = Incident(**row.columns())
     session.add(incident)
     session.flush()
     entries.write(session)
     if data.priority is not None:
         derived = derive(data.impact, data.urgency, rules.matrix)
         _record_override(session, incident, derived, data.priority_reason or "", actor, now)
-    return incident
-
-
-def new_incident(
-    data: IncidentCreate,
-    *,
-    actor: Actor,
-    now: datetime,
-    source: Source,
-    rules: Policy,
-    journal: Journal,
-) -> Incident:
-    """A new incident, not yet numbered nor in the session, prioritised and with its SLA
-    clocks running; its "created" entry goes to `journal` (rendered once it has a number).
-    References in `data` are the caller's to check."""
-    derived = derive(data.impact, data.urgency, rules.matrix)
-    priority = parse_label(data.priority) if data.priority else derived
-    incident = Incident(
-        title=data.title,
-        description=data.description,
-        service_id=data.service_id,
-        category_id=data.category_id,
-        impact=data.impact,
-        urgency=data.urgency,
-        priority=priority,
-        priority_overridden=data.priority is not None,
-        status=Status.TRIGGERED.value,
-        source=source.value,
-        tags=sorted(set(data.tags)),
-        customer_impact=data.customer_impact,
-        assignee_id=data.assignee_id,
-        created_by_id=actor.user_id,
-        created_at=now,
-        updated_at=now,
-        paused_seconds=0,
-        sla_ack=ClockState.PENDING.value,
-        sla_resolve=ClockState.PENDING.value,
-        sla_ack_warned=False,
-        sla_resolve_warned=False,
-        reopened_count=0,
-    )
-    set_deadlines(incident, rules)
-    journal.add(
-        incident,
-        "created",
-        lambda: f"{actor.name} declared #{incident.id} ({label(priority)}): {data.title}",
-        actor,
-        now,
-        {
-            "priority": label(priority),
-            "impact": data.impact,
-            "urgency": data.urgency,
-            "service_id": data.service_id,
-            "source": source.value,
-        },
-    )
     return incident
 
 
@@ -206,37 +144,6 @@ def add_note(
     incident.updated_at = now
     session.flush()
     return entry
-
-
-def schedule_sla(incident: Incident) -> None:
-    """Set when the SLA engine module must next look at this incident (None: never).
-
-    The acknowledge clock runs while the incident is triggered; the resolve clock while it
-    is triggered or acknowledged (not on hold, not resolved).
-    """
-    events: list[datetime] = []
-    if incident.status == Status.TRIGGERED and incident.sla_ack == ClockState.PENDING:
-        events.append(incident.ack_due_at if incident.sla_ack_warned else incident.ack_warn_at)
-    running = incident.status in (Status.TRIGGERED, Status.ACKNOWLEDGED)
-    if running and incident.sla_resolve == ClockState.PENDING and incident.paused_since is None:
-        events.append(
-            incident.resolve_due_at if incident.sla_resolve_warned else incident.resolve_warn_at
-        )
-    incident.sla_next_at = min(events) if events else None
-
-
-def set_deadlines(incident: Incident, rules: Policy) -> None:
-    """(Re)compute the due and warning times of clocks still running, from the targets of
-    the incident's current priority and the time its resolve clock was paused."""
-    ack_target, resolve_target = rules.targets[incident.priority]
-    if incident.ack_due_at is None or incident.sla_ack == ClockState.PENDING:
-        ack = deadlines(incident.created_at, ack_target)
-        incident.ack_due_at, incident.ack_warn_at = ack.due_at, ack.warn_at
-    if incident.resolve_due_at is None or incident.sla_resolve == ClockState.PENDING:
-        paused = timedelta(seconds=incident.paused_seconds or 0)
-        resolve = deadlines(incident.created_at, resolve_target, paused)
-        incident.resolve_due_at, incident.resolve_warn_at = resolve.due_at, resolve.warn_at
-    schedule_sla(incident)
 
 
 def _update_priority(

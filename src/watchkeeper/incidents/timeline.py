@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from watchkeeper.incidents.models import Incident, TimelineEntry
+from watchkeeper.incidents.models import TimelineEntry
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,13 @@ class Actor:
 
 SYSTEM = Actor(None, "system")
 ENGINE = Actor(None, "engine")
+
+
+class Numbered(Protocol):
+    """An incident as far as its timeline cares: its number, known by the time of writing."""
+
+    id: int
+
 
 Text = str | Callable[[], str]
 Data = dict[str, Any] | Callable[[], dict[str, Any]]
@@ -61,7 +68,7 @@ class Journal(Protocol):
 
     def add(
         self,
-        incident: Incident,
+        incident: Numbered,
         kind: str,
         summary: Text,
         actor: Actor,
@@ -78,7 +85,7 @@ class SessionJournal:
 
     def add(
         self,
-        incident: Incident,
+        incident: Numbered,
         kind: str,
         summary: Text,
         actor: Actor,
@@ -98,7 +105,7 @@ class SessionJournal:
 
 @dataclass
 class _Pending:
-    incident: Incident
+    incident: Numbered
     kind: str
     summary: Text
     actor: Actor
@@ -115,7 +122,7 @@ class Entries:
 
     def add(
         self,
-        incident: Incident,
+        incident: Numbered,
         kind: str,
         summary: Text,
         actor: Actor,
@@ -139,6 +146,6 @@ class Entries:
             for item in self.pending
         ]
         if rows:
-            session.execute(insert(TimelineEntry), rows)
+            session.execute(insert(TimelineEntry.table()), rows)
         self.pending = []
         return len(rows)

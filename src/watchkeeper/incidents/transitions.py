@@ -17,8 +17,9 @@ from watchkeeper.core.priority import label
 from watchkeeper.incidents import errors
 from watchkeeper.incidents.lifecycle import Action, Status, next_status
 from watchkeeper.incidents.models import Incident
+from watchkeeper.incidents.record import IncidentState, Policy, schedule_sla, set_deadlines
 from watchkeeper.incidents.schemas import CloseIn, ResolutionCode
-from watchkeeper.incidents.service import Policy, get, load_policy, schedule_sla, set_deadlines
+from watchkeeper.incidents.service import get, load_policy
 from watchkeeper.incidents.sla import ClockState, outcome
 from watchkeeper.incidents.timeline import Actor, Journal, SessionJournal
 
@@ -32,7 +33,7 @@ def acknowledge(session: Session, *, incident_id: int, actor: Actor, now: dateti
 
 
 def acknowledge_loaded(
-    incident: Incident, *, actor: Actor, now: datetime, journal: Journal
+    incident: IncidentState, *, actor: Actor, now: datetime, journal: Journal
 ) -> bool:
     """Acknowledge a loaded incident; False when it already was (nothing changes)."""
     if _move(incident, Action.ACKNOWLEDGE) is None:
@@ -59,7 +60,7 @@ def resolve(
 
 
 def resolve_loaded(
-    incident: Incident,
+    incident: IncidentState,
     *,
     actor: Actor,
     now: datetime,
@@ -174,19 +175,19 @@ def close_as_duplicate(incident: Incident, survivor: int, now: datetime) -> None
     )
 
 
-def _move(incident: Incident, action: Action) -> Status | None:
+def _move(incident: IncidentState, action: Action) -> Status | None:
     target = next_status(Status(incident.status), action)
     if target is not None:
         incident.status = target.value
     return target
 
 
-def _stop_ack_clock(incident: Incident, now: datetime) -> None:
+def _stop_ack_clock(incident: IncidentState, now: datetime) -> None:
     if incident.sla_ack == ClockState.PENDING:
         incident.sla_ack = outcome(incident.ack_due_at, now).value
 
 
-def _end_pause(incident: Incident, now: datetime) -> timedelta:
+def _end_pause(incident: IncidentState, now: datetime) -> timedelta:
     """Add a finished pause to the resolve clock; returns how long it lasted."""
     if incident.paused_since is None:
         return timedelta(0)
@@ -198,7 +199,7 @@ def _end_pause(incident: Incident, now: datetime) -> timedelta:
 
 def _log(
     journal: Journal,
-    incident: Incident,
+    incident: IncidentState,
     kind: str,
     summary: str,
     actor: Actor,

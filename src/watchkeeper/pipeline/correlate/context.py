@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.core.matchers import Matcher
-from watchkeeper.incidents.service import Policy, load_policy
+from watchkeeper.incidents.record import Policy
+from watchkeeper.incidents.service import load_policy
 from watchkeeper.pipeline.correlate.noise import models
 from watchkeeper.pipeline.correlate.noise.evaluate import Inhibition, Rule, Silence, Window
 from watchkeeper.pipeline.ingest.events import NormalizedEvent

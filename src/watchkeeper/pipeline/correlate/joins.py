@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from watchkeeper.incidents.models import Incident, TimelineEntry
+from watchkeeper.incidents.models import TimelineEntry
+from watchkeeper.incidents.record import IncidentState
 from watchkeeper.incidents.timeline import Actor
 
 if TYPE_CHECKING:
@@ -95,7 +96,13 @@ def recent(session: Session, incident_ids: Iterable[int], now: datetime) -> dict
 
 
 def note(
-    state: State, incident: Incident, alert: AlertRow, *, opened: bool, actor: Actor, at: datetime
+    state: State,
+    incident: IncidentState,
+    alert: AlertRow,
+    *,
+    opened: bool,
+    actor: Actor,
+    at: datetime,
 ) -> None:
     """Put an alert's arrival on its incident's timeline, one by one or in the rollup."""
     summary = alert.summary
@@ -141,10 +148,11 @@ def write(session: Session, state: State) -> None:
             state.entries.add(incident, KIND, rollup.summary, actor, rollup.start, rollup.data)
         else:
             changed.append(
-                {"id": rollup.entry_id, "summary": rollup.summary(), "data": rollup.data()}
+                {"entry_id": rollup.entry_id, "summary": rollup.summary(), "data": rollup.data()}
             )
     if changed:
-        session.execute(update(TimelineEntry), changed)
+        table = TimelineEntry.table()
+        session.execute(update(table).where(table.c.id == bindparam("entry_id")), changed)
 
 
 def _id(alert: AlertRow | int | None) -> int | None:

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from watchkeeper.incidents.lifecycle import OPEN, Status
-from watchkeeper.incidents.models import Incident
+from watchkeeper.incidents.record import IncidentState, Policy, new_incident
 from watchkeeper.incidents.schemas import IncidentCreate, Source
-from watchkeeper.incidents.service import Policy, load_policy, new_incident
+from watchkeeper.incidents.service import load_policy
 from watchkeeper.incidents.timeline import Actor
 from watchkeeper.incidents.transitions import acknowledge_loaded, resolve_loaded
 from watchkeeper.pipeline.correlate import joins
@@ -59,7 +59,7 @@ class Decided:
     kind: str
     text: Callable[[], str]
     alert: AlertRow | None = None
-    incident: Incident | None = None
+    incident: IncidentState | None = None
 
     def outcome(self) -> Outcome:
         incident_id = self.incident.id if self.incident is not None else None
@@ -207,7 +207,7 @@ def _record_flap(state: State, key: Key, ctx: Context, now: datetime) -> bool:
 
 def _incident_for(
     session: Session, r: Routed, alert: AlertRow, state: State, ctx: Context, now: datetime
-) -> tuple[Incident, bool]:
+) -> tuple[IncidentState, bool]:
     """The open incident of the alert's group, or a new one; and whether it is new."""
     service = ctx.service(session, alert.service_id)
     key = None

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.incidents.lifecycle import OPEN
 from watchkeeper.incidents.models import Incident
+from watchkeeper.incidents.record import IncidentRow, IncidentState
 from watchkeeper.incidents.timeline import Actor, Entries
 from watchkeeper.pipeline.correlate import joins
 from watchkeeper.pipeline.correlate.context import Context
@@ -52,7 +53,7 @@ class AlertRow:
     id: int | None = None
     resolved_at: datetime | None = None
     incident_id: int | None = None
-    incident: Incident | None = None  # set when this batch attached it
+    incident: IncidentState | None = None  # set when this batch attached it
     suppressed_reason: Reason | None = None
     changed: bool = False
 
@@ -84,17 +85,17 @@ class State:
     open_alerts: dict[Key, AlertRow]
     flaps: dict[Key, Flaps]
     incidents: dict[int, Incident]  # loaded (locked on PostgreSQL), by id
-    groups: dict[tuple[int, str], list[Incident]]  # open incidents of a group, oldest first
-    open_counts: dict[Incident, int]  # open alerts of each incident the batch may resolve
+    groups: dict[tuple[int, str], list[IncidentState]]  # a group's open incidents, oldest first
+    open_counts: dict[IncidentState, int]  # open alerts of each incident it may resolve
     sources: Sources | None  # inhibition sources, when there are inhibition rules
     new_alerts: list[AlertRow] = field(default_factory=list)
-    new_incidents: list[Incident] = field(default_factory=list)
+    new_incidents: list[IncidentRow] = field(default_factory=list)
     touched_flaps: set[Key] = field(default_factory=set)
     entries: Entries = field(default_factory=Entries)
-    tallies: dict[Incident, joins.Tally] = field(default_factory=dict)
+    tallies: dict[IncidentState, joins.Tally] = field(default_factory=dict)
     loaded_alerts: list[AlertRow] = field(default_factory=list)
 
-    def incident_of(self, alert: AlertRow) -> Incident | None:
+    def incident_of(self, alert: AlertRow) -> IncidentState | None:
         if alert.incident is not None:
             return alert.incident
         return self.incidents.get(alert.incident_id) if alert.incident_id else None
@@ -111,7 +112,7 @@ def load(session: Session, batch: Sequence[Routed], ctx: Context, now: datetime)
         ids={a.incident_id for a in alerts.values() if a.key in moving and a.incident_id},
         groups=_group_keys(session, live, ctx),
     )
-    groups: dict[tuple[int, str], list[Incident]] = {}
+    groups: dict[tuple[int, str], list[IncidentState]] = {}
     for incident in sorted(incidents.values(), key=lambda i: i.id):
         if incident.group_key is not None and incident.status in _OPEN_STATUSES:
             groups.setdefault((incident.service_id, incident.group_key), []).append(incident)
@@ -213,7 +214,7 @@ def _incidents(
     return found
 
 
-def _open_counts(session: Session, incidents: Iterable[Incident]) -> dict[Incident, int]:
+def _open_counts(session: Session, incidents: Iterable[Incident]) -> dict[IncidentState, int]:
     by_id = {incident.id: incident for incident in incidents}
     if not by_id:
         return {}
@@ -222,7 +223,7 @@ def _open_counts(session: Session, incidents: Iterable[Incident]) -> dict[Incide
         .where(Alert.incident_id.in_(sorted(by_id)), Alert.status.in_(OPEN_ALERT))
         .group_by(Alert.incident_id)
     )
-    counts = dict.fromkeys(by_id.values(), 0)
+    counts: dict[IncidentState, int] = dict.fromkeys(by_id.values(), 0)
     for incident_id, count in rows:
         if incident_id is not None:
             counts[by_id[incident_id]] = int(count)

@@ -8,10 +8,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from watchkeeper.db import ids
 from watchkeeper.db.upsert import insert_for
+from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.service import reserve_numbers
 from watchkeeper.pipeline.correlate import joins
 from watchkeeper.pipeline.correlate.models import Alert, FlapHistory
@@ -33,11 +35,12 @@ def apply(
     joins.write(session, state)
     state.entries.write(session)
     outcomes = [item.outcome() for item in decided]
+    events = Event.table()
     session.execute(
-        update(Event),
+        update(events).where(events.c.id == bindparam("event_id")),
         [
-            {"id": item.event.id, "processed_at": now, "outcome": outcome.text[:MAX_OUTCOME]}
-            for item, outcome in zip(decided, outcomes, strict=True)
+            {"event_id": item.event.id, "processed_at": now, "outcome": text[:MAX_OUTCOME]}
+            for item, text in zip(decided, (outcome.text for outcome in outcomes), strict=True)
         ],
     )
     session.flush()  # the incidents the batch moved
@@ -51,8 +54,7 @@ def _number_incidents(session: Session, state: State) -> None:
     first = reserve_numbers(session, len(state.new_incidents))
     for offset, incident in enumerate(state.new_incidents):
         incident.id = first + offset
-    session.add_all(state.new_incidents)
-    session.flush()
+    session.execute(insert(Incident.table()), [row.columns() for row in state.new_incidents])
 
 
 def _stored(alert: AlertRow) -> dict[str, Any]:
@@ -72,7 +74,7 @@ def _stored(alert: AlertRow) -> dict[str, Any]:
 
 
 def _insert_alerts(session: Session, alerts: list[AlertRow]) -> None:
-    """Insert in order and learn each id. The partial unique index on open alerts still
+    """Insert with ids reserved beforehand. The partial unique index on open alerts still
     guards dedup: a clash (another writer) fails the batch, which is then run again."""
     if not alerts:
         return
@@ -90,15 +92,22 @@ def _insert_alerts(session: Session, alerts: list[AlertRow]) -> None:
         }
         for alert in alerts
     ]
-    ids = session.scalars(insert(Alert).returning(Alert.id, sort_by_parameter_order=True), rows)
-    for alert, alert_id in zip(alerts, ids, strict=True):
-        alert.id = alert_id
-        alert.incident_id = alert.incident.id if alert.incident is not None else alert.incident_id
+    table = Alert.table()
+    for alert, row, alert_id in zip(
+        alerts, rows, ids.reserve(session, table, len(alerts)), strict=True
+    ):
+        alert.id = row["id"] = alert_id
+        alert.incident_id = row["incident_id"]
+    session.execute(insert(table), rows)
 
 
 def _update_alerts(session: Session, alerts: list[AlertRow]) -> None:
     if alerts:
-        session.execute(update(Alert), [{"id": alert.id, **_stored(alert)} for alert in alerts])
+        table = Alert.table()
+        session.execute(
+            update(table).where(table.c.id == bindparam("alert_id")),
+            [{"alert_id": alert.id, **_stored(alert)} for alert in alerts],
+        )
 
 
 def _store_flaps(session: Session, state: State) -> None:
@@ -115,7 +124,7 @@ def _store_flaps(session: Session, state: State) -> None:
         }
         for service_id, fingerprint in sorted(state.touched_flaps)
     ]
-    stmt = insert_for(session, FlapHistory)
+    stmt = insert_for(session, FlapHistory.table())
     stmt = stmt.on_conflict_do_update(
         index_elements=["service_id", "fingerprint"],
         set_={"changes": stmt.excluded.changes, "flapping_since": stmt.excluded.flapping_since},

@@ -12,8 +12,8 @@ from watchkeeper.core.priority import label, parse_label
 from watchkeeper.incidents.lifecycle import Status, allowed_actions
 from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.queries import IncidentFilter
+from watchkeeper.incidents.record import Policy
 from watchkeeper.incidents.schemas import ClockOut, IncidentOut, SlaOut
-from watchkeeper.incidents.service import Policy
 from watchkeeper.incidents.sla import ClockState, view
 
 _FIELDS = (
