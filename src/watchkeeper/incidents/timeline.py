@@ -105,7 +105,7 @@ class SessionJournal:
 
 @dataclass
 class _Pending:
-    incident: Numbered
+    incident: Numbered | int  # an incident, or the id of one that has its number
     kind: str
     summary: Text
     actor: Actor
@@ -122,7 +122,7 @@ class Entries:
 
     def add(
         self,
-        incident: Numbered,
+        incident: Numbered | int,
         kind: str,
         summary: Text,
         actor: Actor,
@@ -135,7 +135,9 @@ class Entries:
         """Insert every kept entry with one multi-row INSERT; returns how many."""
         rows = [
             {
-                "incident_id": item.incident.id,
+                "incident_id": item.incident
+                if isinstance(item.incident, int)
+                else item.incident.id,
                 "at": item.at,
                 "actor_id": item.actor.user_id,
                 "actor": item.actor.name,

@@ -1,6 +1,7 @@
 """Engine module: start, advance and stop escalations; page whoever a due level means.
 
-Exclusive: two engines must not both start or advance the same escalation.
+Not exclusive: on PostgreSQL several engines share the work, each claiming the rows it
+works on with SKIP LOCKED, so no level fires twice. (On SQLite one engine runs it.)
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from watchkeeper.pipeline.escalation import cycle
 
 MODULE = CycleModule(
     name="escalate",
-    version=1,
+    version=2,
     interval=1.0,
     run=cycle.run_once,
-    exclusive=True,
     batch_limit=cycle.BATCH,
 )

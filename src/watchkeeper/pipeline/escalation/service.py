@@ -11,16 +11,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
-from watchkeeper.catalog.teams.models import Team, TeamMembership
+from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.errors import NotFound
 from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.incidents.models import Incident
-from watchkeeper.incidents.timeline import Actor, record
-from watchkeeper.oncall.schedules import service as schedules
+from watchkeeper.incidents.timeline import Actor
 from watchkeeper.oncall.schedules.models import Schedule
 from watchkeeper.pipeline.escalation import errors
 from watchkeeper.pipeline.escalation.models import EscalationLevel, EscalationPolicy, Page
+from watchkeeper.pipeline.escalation.pages import Pages, Targets
 from watchkeeper.pipeline.escalation.schemas import (
     LevelIn,
     LevelOut,
@@ -30,8 +30,6 @@ from watchkeeper.pipeline.escalation.schemas import (
     PolicyUpdate,
     Target,
 )
-
-HIGH_URGENCY_UP_TO = 2  # P1 and P2 page with high urgency
 
 
 def create_policy(session: Session, *, data: PolicyCreate, now: datetime) -> EscalationPolicy:
@@ -89,19 +87,25 @@ def delete_policy(session: Session, *, policy_id: int) -> None:
 
 
 def levels_of(session: Session, policy_id: int) -> list[LevelOut]:
+    return _levels(session, [policy_id]).get(policy_id, [])
+
+
+def _levels(session: Session, policy_ids: Sequence[int]) -> dict[int, list[LevelOut]]:
     rows = session.scalars(
         select(EscalationLevel)
-        .where(EscalationLevel.policy_id == policy_id)
-        .order_by(EscalationLevel.position)
+        .where(EscalationLevel.policy_id.in_(sorted(set(policy_ids))))
+        .order_by(EscalationLevel.policy_id, EscalationLevel.position)
     )
-    return [
-        LevelOut(
-            position=row.position,
-            delay_minutes=row.delay_minutes,
-            targets=[Target.model_validate(t) for t in row.targets],
+    found: dict[int, list[LevelOut]] = {}
+    for row in rows:
+        found.setdefault(row.policy_id, []).append(
+            LevelOut(
+                position=row.position,
+                delay_minutes=row.delay_minutes,
+                targets=[Target.model_validate(t) for t in row.targets],
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 def policy_out(session: Session, policy: EscalationPolicy) -> PolicyOut:
@@ -119,39 +123,29 @@ def policy_out(session: Session, policy: EscalationPolicy) -> PolicyOut:
 
 def snapshot(session: Session, policy_id: int) -> dict[str, Any]:
     """The policy as it is now, for a running escalation to follow whatever happens to it."""
-    policy = get_policy(session, policy_id=policy_id)
+    get_policy(session, policy_id=policy_id)
+    return snapshots(session, [policy_id])[policy_id]
+
+
+def snapshots(session: Session, policy_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """`snapshot` of several policies in two queries; unknown ids are left out."""
+    policies = session.scalars(
+        select(EscalationPolicy).where(EscalationPolicy.id.in_(sorted(set(policy_ids))))
+    ).all()
+    levels = _levels(session, [policy.id for policy in policies])
     return {
-        "name": policy.name,
-        "repeat": policy.repeat,
-        "levels": [level.model_dump() for level in levels_of(session, policy.id)],
+        policy.id: {
+            "name": policy.name,
+            "repeat": policy.repeat,
+            "levels": [level.model_dump() for level in levels.get(policy.id, [])],
+        }
+        for policy in policies
     }
 
 
 def resolve_targets(session: Session, targets: Sequence[Target], at: datetime) -> list[int]:
     """The active users a level's targets mean at `at`, each once, in target order."""
-    found: list[int] = []
-    for target in targets:
-        if target.type == "user":
-            ids = list(session.scalars(select(User.id).where(User.id == target.id, User.is_active)))
-        elif target.type == "team":
-            ids = list(
-                session.scalars(
-                    select(User.id)
-                    .join(TeamMembership, TeamMembership.user_id == User.id)
-                    .where(TeamMembership.team_id == target.id, User.is_active)
-                    .order_by(User.login)
-                )
-            )
-        else:
-            # A schedule deleted since the snapshot was taken has nobody on call.
-            by_schedule = schedules.users_on_call_for(session, schedule_ids=[target.id], at=at)
-            on_call = by_schedule.get(target.id, [])
-            active = set(
-                session.scalars(select(User.id).where(User.id.in_(on_call), User.is_active))
-            )
-            ids = [user_id for user_id in on_call if user_id in active]
-        found.extend(user_id for user_id in ids if user_id not in found)
-    return found
+    return Targets(session, at).users(targets)
 
 
 def page(
@@ -166,35 +160,18 @@ def page(
 ) -> list[Page]:
     """Write a page for each user (the notify stage turns them into messages) and say so
     on the incident's timeline."""
-    if not user_ids:
-        return []
-    urgency = "high" if incident.priority <= HIGH_URGENCY_UP_TO else "low"
-    pages = [
-        Page(
-            incident_id=incident.id,
-            user_id=user_id,
-            reason=reason[:200],
-            level=level,
-            urgency=urgency,
-            created_at=now,
-            planned=False,
-        )
-        for user_id in user_ids
-    ]
-    session.add_all(pages)
-    session.flush()
-    logins = dict(session.execute(select(User.id, User.login).where(User.id.in_(user_ids))).all())
-    names = ", ".join(logins.get(user_id, f"user {user_id}") for user_id in user_ids)
-    record(
-        session,
+    pages = Pages()
+    pages.add(
         incident_id=incident.id,
-        kind="paged",
-        summary=f"paged {names} ({reason})",
+        priority=incident.priority,
+        user_ids=user_ids,
+        reason=reason,
         actor=actor,
-        at=now,
-        data={"user_ids": list(user_ids), "level": level, "urgency": urgency},
+        now=now,
+        level=level,
     )
-    return pages
+    page_ids = pages.write(session)
+    return list(session.scalars(select(Page).where(Page.id.in_(page_ids)).order_by(Page.id)))
 
 
 def page_by_hand(
@@ -220,11 +197,6 @@ def page_by_hand(
         raise errors.nobody_reached()
     reason = f"paged by {actor.name}" + (f": {data.message}" if data.message else "")
     return page(session, incident=incident, user_ids=users, reason=reason, actor=actor, now=now)
-
-
-def admins(session: Session) -> list[int]:
-    stmt = select(User.id).where(User.role == "admin", User.is_active).order_by(User.login)
-    return list(session.scalars(stmt))
 
 
 def _set_levels(session: Session, policy_id: int, levels: Sequence[LevelIn]) -> None:

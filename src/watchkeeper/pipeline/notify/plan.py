@@ -1,76 +1,130 @@
 """Pages become notifications: each paged user's rules for the page's urgency say which
-verified contact method to use and after how many minutes."""
+verified contact method to use and after how many minutes.
+
+A run plans a batch of pages with a fixed number of statements: one to claim the pages,
+one each for the paged users' verified methods and rules, one multi-row INSERT into the
+outbox (idempotent by key, so planning a page twice is harmless) and one to mark them.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.users.models import User
 from watchkeeper.db.claim import claim
-from watchkeeper.incidents.timeline import ENGINE, record
+from watchkeeper.db.upsert import insert_for
+from watchkeeper.incidents.timeline import ENGINE, Entries
 from watchkeeper.pipeline.escalation.models import Page
-from watchkeeper.pipeline.notify.models import ContactMethod, NotificationRule
-from watchkeeper.pipeline.notify.service import queue
+from watchkeeper.pipeline.notify.models import ContactMethod, Notification, NotificationRule
 
-BATCH = 200
+BATCH = 500
+Steps = list[tuple[int, int]]  # (contact method, delay in minutes)
 
 
 def plan_pages(session: Session, now: datetime) -> int:
-    pages = session.scalars(
-        claim(session, select(Page).where(Page.planned.is_(False)).order_by(Page.id).limit(BATCH))
+    pages = session.execute(
+        claim(
+            session,
+            select(Page.id, Page.user_id, Page.urgency, Page.incident_id, Page.created_at)
+            .where(Page.planned.is_(False))
+            .order_by(Page.id)
+            .limit(BATCH),
+        )
     ).all()
-    known: dict[tuple[int, str], list[tuple[int, int]]] = {}  # for this batch
-    for page in pages:
-        who = (page.user_id, page.urgency)
-        if who not in known:
-            known[who] = steps_for(session, user_id=page.user_id, urgency=page.urgency)
-        steps = known[who]
-        for method_id, delay in steps:
-            queue(
-                session,
-                key=f"page:{page.id}:{method_id}:{delay}",
-                kind="page",
-                user_id=page.user_id,
-                method_id=method_id,
-                now=now,
-                due_at=page.created_at + timedelta(minutes=delay),
-                page_id=page.id,
-                incident_id=page.incident_id,
-            )
-        if not steps:
-            login = session.scalar(select(User.login).where(User.id == page.user_id))
-            record(
-                session,
-                incident_id=page.incident_id,
-                kind="notify_failed",
-                summary=f"{login} cannot be notified: no verified contact method",
-                actor=ENGINE,
-                at=now,
-                data={"user_id": page.user_id},
-            )
-        page.planned = True
+    if not pages:
+        return 0
+    steps = steps_of(session, user_ids={page.user_id for page in pages})
+    outbox: list[dict[str, Any]] = []
+    unreachable: list[tuple[int, int]] = []
+    for page_id, user_id, urgency, incident_id, created_at in pages:
+        planned = steps.get((user_id, urgency), [])
+        if not planned:
+            unreachable.append((incident_id, user_id))
+        outbox.extend(
+            {
+                "idempotency_key": f"page:{page_id}:{method_id}:{delay}",
+                "kind": "page",
+                "page_id": page_id,
+                "incident_id": incident_id,
+                "user_id": user_id,
+                "contact_method_id": method_id,
+                "subject": "",
+                "body": "",
+                "status": "pending",
+                "due_at": created_at + timedelta(minutes=delay),
+                "attempts": 0,
+                "created_at": now,
+            }
+            for method_id, delay in planned
+        )
+    if outbox:
+        insert = insert_for(session, Notification.table())
+        session.execute(insert.on_conflict_do_nothing(index_elements=["idempotency_key"]), outbox)
+    _say_unreachable(session, unreachable, now)
+    table = Page.table()
+    session.execute(
+        update(table).where(table.c.id.in_([page.id for page in pages])).values(planned=True)
+    )
     return len(pages)
 
 
-def steps_for(session: Session, *, user_id: int, urgency: str) -> list[tuple[int, int]]:
-    """(contact method, delay in minutes) pairs: the rules for this urgency that name a
-    verified method; with none (no rules, or only rules for unverified methods), every
-    verified method at once, because a page must not vanish over a settings gap."""
-    verified = {
-        row[0]
-        for row in session.execute(
-            select(ContactMethod.id).where(
-                ContactMethod.user_id == user_id, ContactMethod.verified_at.is_not(None)
-            )
+def steps_of(session: Session, *, user_ids: Iterable[int]) -> dict[tuple[int, str], Steps]:
+    """(contact method, delay in minutes) pairs per user and urgency, in two queries: the
+    rules for that urgency that name a verified method; with none (no rules, or only rules
+    for unverified methods), every verified method at once, because a page must not vanish
+    over a settings gap."""
+    users = sorted(set(user_ids))
+    verified: dict[int, set[int]] = defaultdict(set)
+    for method_id, user_id in session.execute(
+        select(ContactMethod.id, ContactMethod.user_id).where(
+            ContactMethod.user_id.in_(users), ContactMethod.verified_at.is_not(None)
         )
+    ):
+        verified[user_id].add(method_id)
+    rules: dict[tuple[int, str], Steps] = defaultdict(list)
+    for user_id, urgency, method_id, delay in session.execute(
+        select(
+            NotificationRule.user_id,
+            NotificationRule.urgency,
+            NotificationRule.contact_method_id,
+            NotificationRule.delay_minutes,
+        )
+        .where(NotificationRule.user_id.in_(users))
+        .order_by(NotificationRule.id)
+    ):
+        if method_id in verified[user_id]:
+            rules[(user_id, urgency)].append((method_id, delay))
+    return {
+        (user_id, urgency): rules.get((user_id, urgency))
+        or [(method_id, 0) for method_id in sorted(verified[user_id])]
+        for user_id in users
+        for urgency in ("high", "low")
     }
-    rules = session.execute(
-        select(NotificationRule.contact_method_id, NotificationRule.delay_minutes).where(
-            NotificationRule.user_id == user_id, NotificationRule.urgency == urgency
+
+
+def _say_unreachable(session: Session, pages: list[tuple[int, int]], now: datetime) -> None:
+    """A page nobody can be reached for is on its incident's timeline."""
+    if not pages:
+        return
+    logins = dict(
+        session.execute(
+            select(User.id, User.login).where(User.id.in_({user for _, user in pages}))
+        ).all()
+    )
+    entries = Entries()
+    for incident_id, user_id in pages:
+        entries.add(
+            incident_id,
+            "notify_failed",
+            f"{logins.get(user_id)} cannot be notified: no verified contact method",
+            ENGINE,
+            now,
+            {"user_id": user_id},
         )
-    ).all()
-    steps = [(row[0], row[1]) for row in rules if row[0] in verified]
-    return steps or [(method_id, 0) for method_id in sorted(verified)]
+    entries.write(session)

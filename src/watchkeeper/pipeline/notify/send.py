@@ -23,7 +23,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.db.claim import claim
 from watchkeeper.incidents.lifecycle import Status
 from watchkeeper.incidents.models import Incident
-from watchkeeper.incidents.timeline import ENGINE, record
+from watchkeeper.incidents.timeline import ENGINE, Entries
 from watchkeeper.pipeline.escalation.models import Page
 from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
 from watchkeeper.pipeline.notify.links import Claim, Linker
@@ -68,7 +68,11 @@ def backoff(attempts: int, rng: Callable[[], float] = random.random) -> timedelt
 
 def take_due(session: Session, now: datetime, *, throttle: timedelta, linker: Linker) -> list[Job]:
     """Lease due messages and render them. Pages for one contact method become at most
-    one message per `throttle`: what comes sooner waits, and goes out as one bundle."""
+    one message per `throttle`: what comes sooner waits, and goes out as one bundle.
+
+    However many messages are due, this is a fixed number of queries: the due rows, their
+    contact methods, what their incidents need now, the throttle, and the incident cards.
+    """
     rows = session.scalars(
         claim(
             session,
@@ -78,26 +82,30 @@ def take_due(session: Session, now: datetime, *, throttle: timedelta, linker: Li
             .limit(BATCH),
         )
     ).all()
+    if not rows:
+        return []
+    methods = _methods(session, {row.contact_method_id for row in rows})
     by_method: dict[int, list[Notification]] = defaultdict(list)
     jobs: list[Job] = []
+    for row in _still_needed(session, [row for row in rows if row.kind == "page"]):
+        by_method[row.contact_method_id].append(row)
     for row in rows:
-        if row.kind == "page":
-            by_method[row.contact_method_id].append(row)
-        else:
-            jobs.append(_plain_job(session, row, now))
+        if row.kind != "page":
+            jobs.append(_plain_job(row, methods[row.contact_method_id], now))
+    last_sent = _last_pages_sent(session, list(by_method)) if throttle else {}
+    bundles: list[list[Notification]] = []
     for method_id, pages in by_method.items():
-        pages = _still_needed(session, pages)
-        if not pages:
-            continue
+        last = last_sent.get(method_id)
         if not throttle:  # no throttle, no bundles: each page is its own message
-            jobs.extend(_bundle_job(session, [row], now, linker) for row in pages)
-            continue
-        last = _last_page_sent(session, method_id)
-        if last is not None and now < last + throttle:
+            bundles.extend([row] for row in pages)
+        elif last is not None and now < last + throttle:
             for row in pages:
                 row.due_at = last + throttle
-            continue
-        jobs.append(_bundle_job(session, pages, now, linker))
+        else:
+            bundles.append(pages)
+    cards = _Cards(session, {row.incident_id for pages in bundles for row in pages}, linker)
+    for pages in bundles:
+        jobs.append(_bundle_job(pages, methods[pages[0].contact_method_id], now, cards))
     return jobs
 
 
@@ -110,10 +118,17 @@ def settle(
     """Record each channel's answer: sent, retried later, or failed for good (which the
     incident's timeline shows)."""
     results = list(results)
-    carried_by = _carried_by(session, [result.notification_id for result in results])
+    if not results:
+        return 0
+    ids = [result.notification_id for result in results]
+    rows = {
+        row.id: row for row in session.scalars(select(Notification).where(Notification.id.in_(ids)))
+    }
+    carried_by = _carried_by(session, ids)
+    failed: list[list[Notification]] = []
     count = 0
     for result in results:
-        row = session.get(Notification, result.notification_id)
+        row = rows.get(result.notification_id)
         stale = result.attempt is not None and result.attempt != row.attempts if row else True
         if row is None or row.status != "sending" or stale:
             continue  # its lease ran out and another sender took it over
@@ -133,7 +148,8 @@ def settle(
             for other in [row, *carried]:
                 other.status = "failed"
                 other.answer = row.answer
-            _record_failure(session, [row, *carried], now)
+            failed.append([row, *carried])
+    _record_failures(session, failed, now)
     return count
 
 
@@ -147,21 +163,26 @@ def recover(session: Session, now: datetime) -> int:
             .limit(BATCH),
         )
     ).all()
+    carried_by = _carried_by(session, [row.id for row in stale])
+    failed: list[list[Notification]] = []
     for row in stale:
-        carried = _carried(session, row)
+        carried = carried_by.get(row.id, [])
         if row.attempts >= MAX_ATTEMPTS:
             for other in [row, *carried]:
                 other.status = "failed"
                 other.answer = "no answer: the sender stopped during the last attempt"
-            _record_failure(session, [row, *carried], now)
+            failed.append([row, *carried])
         else:
             _release([row, *carried], now)
+    _record_failures(session, failed, now)
     return len(stale)
 
 
 def _still_needed(session: Session, rows: Sequence[Notification]) -> list[Notification]:
     """Drop pages their incident no longer needs: escalation pages once it is
     acknowledged, any page once it is resolved."""
+    if not rows:
+        return []
     statuses = dict(
         session.execute(
             select(Incident.id, Incident.status).where(
@@ -186,14 +207,23 @@ def _still_needed(session: Session, rows: Sequence[Notification]) -> list[Notifi
     return keep
 
 
-def _last_page_sent(session: Session, method_id: int) -> datetime | None:
-    return session.scalar(
-        select(func.max(Notification.attempted_at)).where(
-            Notification.contact_method_id == method_id,
+def _last_pages_sent(session: Session, method_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each contact method last carried a page (the throttle counts from there)."""
+    rows = session.execute(
+        select(Notification.contact_method_id, func.max(Notification.attempted_at))
+        .where(
+            Notification.contact_method_id.in_(sorted(method_ids)),
             Notification.kind == "page",
             Notification.status.in_(("sending", "sent")),
         )
+        .group_by(Notification.contact_method_id)
     )
+    return {method_id: last for method_id, last in rows if last is not None}
+
+
+def _methods(session: Session, method_ids: set[int]) -> dict[int, ContactMethod]:
+    stmt = select(ContactMethod).where(ContactMethod.id.in_(sorted(method_ids)))
+    return {method.id: method for method in session.scalars(stmt)}
 
 
 def _lease(row: Notification, now: datetime) -> None:
@@ -203,53 +233,60 @@ def _lease(row: Notification, now: datetime) -> None:
     row.lease_until = now + LEASE
 
 
-def _plain_job(session: Session, row: Notification, now: datetime) -> Job:
-    method = session.get(ContactMethod, row.contact_method_id)
-    assert method is not None
+def _plain_job(row: Notification, method: ContactMethod, now: datetime) -> Job:
     _lease(row, now)
     message = plain_message(_message_id(row), row.subject, row.body)
     return Job(row.id, method.kind, method.address, method.secret, message, row.attempts)
 
 
 def _bundle_job(
-    session: Session, rows: Sequence[Notification], now: datetime, linker: Linker
+    rows: Sequence[Notification], method: ContactMethod, now: datetime, cards: _Cards
 ) -> Job:
     carrier, *others = rows
     for other in others:
         other.status = "bundled"
         other.carried_by_id = carrier.id
     _lease(carrier, now)
-    method = session.get(ContactMethod, carrier.contact_method_id)
-    assert method is not None
     incident_ids = list(dict.fromkeys(row.incident_id for row in rows if row.incident_id))
-    cards = [_card(session, incident_id, carrier, now, linker) for incident_id in incident_ids]
-    message = page_message(_message_id(carrier), cards)
+    message = page_message(
+        _message_id(carrier),
+        [cards.card(incident_id, carrier, now) for incident_id in incident_ids],
+    )
     return Job(carrier.id, method.kind, method.address, method.secret, message, carrier.attempts)
 
 
-def _card(
-    session: Session, incident_id: int, carrier: Notification, now: datetime, linker: Linker
-) -> IncidentCard:
-    incident = session.get(Incident, incident_id)
-    assert incident is not None
-    service = session.scalar(select(Service.name).where(Service.id == incident.service_id))
+class _Cards:
+    """What a page says about each incident, read for the whole batch in one query."""
 
-    def link(action: str) -> str:
-        claim_ = Claim(action, incident_id, carrier.user_id, carrier.id, now + LINK_LIFETIME)
-        return linker.action_url(claim_)
+    def __init__(self, session: Session, incident_ids: set[int | None], linker: Linker) -> None:
+        self.linker = linker
+        wanted = sorted(i for i in incident_ids if i is not None)
+        rows = session.execute(
+            select(Incident, Service.name)
+            .join(Service, Service.id == Incident.service_id)
+            .where(Incident.id.in_(wanted))
+        ).all()
+        self._found = {incident.id: (incident, name) for incident, name in rows}
 
-    summary = incident.description.strip()
-    return IncidentCard(
-        id=incident.id,
-        title=incident.title,
-        priority=f"P{incident.priority}",
-        status=incident.status,
-        service=service or "",
-        summary=summary[:500] + ("…" if len(summary) > 500 else ""),
-        url=linker.incident_url(incident.id),
-        acknowledge_url=link("acknowledge"),
-        resolve_url=link("resolve"),
-    )
+    def card(self, incident_id: int, carrier: Notification, now: datetime) -> IncidentCard:
+        incident, service = self._found[incident_id]
+
+        def link(action: str) -> str:
+            claim_ = Claim(action, incident_id, carrier.user_id, carrier.id, now + LINK_LIFETIME)
+            return self.linker.action_url(claim_)
+
+        summary = incident.description.strip()
+        return IncidentCard(
+            id=incident.id,
+            title=incident.title,
+            priority=f"P{incident.priority}",
+            status=incident.status,
+            service=service or "",
+            summary=summary[:500] + ("…" if len(summary) > 500 else ""),
+            url=self.linker.incident_url(incident.id),
+            acknowledge_url=link("acknowledge"),
+            resolve_url=link("resolve"),
+        )
 
 
 def _message_id(row: Notification) -> str:
@@ -269,13 +306,6 @@ def _carried_by(session: Session, ids: Sequence[int]) -> dict[int, list[Notifica
     return found
 
 
-def _carried(session: Session, row: Notification) -> list[Notification]:
-    stmt = select(Notification).where(
-        Notification.carried_by_id == row.id, Notification.status == "bundled"
-    )
-    return list(session.scalars(stmt))
-
-
 def _release(rows: Sequence[Notification], due_at: datetime) -> None:
     for row in rows:
         row.status = "pending"
@@ -284,19 +314,28 @@ def _release(rows: Sequence[Notification], due_at: datetime) -> None:
         row.carried_by_id = None
 
 
-def _record_failure(session: Session, rows: Sequence[Notification], now: datetime) -> None:
+def _record_failures(session: Session, failed: list[list[Notification]], now: datetime) -> None:
     """Say on each incident's timeline that a page did not get through."""
-    carrier = rows[0]
-    method = session.get(ContactMethod, carrier.contact_method_id)
-    login = session.scalar(select(User.login).where(User.id == carrier.user_id))
-    where = f"{method.kind} {method.label!r}" if method else "a deleted contact method"
-    for incident_id in dict.fromkeys(row.incident_id for row in rows if row.incident_id):
-        record(
-            session,
-            incident_id=incident_id,
-            kind="notify_failed",
-            summary=f"could not notify {login} via {where}: {carrier.answer}",
-            actor=ENGINE,
-            at=now,
-            data={"user_id": carrier.user_id, "notification_id": carrier.id},
-        )
+    if not failed:
+        return
+    methods = _methods(session, {rows[0].contact_method_id for rows in failed})
+    logins = dict(
+        session.execute(
+            select(User.id, User.login).where(User.id.in_({rows[0].user_id for rows in failed}))
+        ).all()
+    )
+    entries = Entries()
+    for rows in failed:
+        carrier = rows[0]
+        method = methods.get(carrier.contact_method_id)
+        where = f"{method.kind} {method.label!r}" if method else "a deleted contact method"
+        for incident_id in dict.fromkeys(row.incident_id for row in rows if row.incident_id):
+            entries.add(
+                incident_id,
+                "notify_failed",
+                f"could not notify {logins.get(carrier.user_id)} via {where}: {carrier.answer}",
+                ENGINE,
+                now,
+                {"user_id": carrier.user_id, "notification_id": carrier.id},
+            )
+    entries.write(session)
