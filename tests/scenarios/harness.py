@@ -102,6 +102,10 @@ class Harness:
     def run_engine(self) -> dict[str, int]:
         return self.runner.run_pending()
 
+    def run_engine_once(self) -> dict[str, int]:
+        """One turn of the engine: every module runs once, whatever is left behind."""
+        return self.runner.run_round()
+
     def incidents(self) -> list[Incident]:
         with self.db.transaction(write=False) as session:
             return list(session.scalars(select(Incident).order_by(Incident.id)))

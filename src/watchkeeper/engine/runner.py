@@ -137,6 +137,12 @@ class Runner:
             slot.next_due = time.monotonic() + slot.module.interval
         return handled
 
+    def run_round(self) -> dict[str, int]:
+        """Run every module once, in order: one turn of the loop when all are due."""
+        return {
+            slot.module.name: self._run_one(slot) for slot in self._slots if not slot.superseded
+        }
+
     def heartbeat(self) -> None:
         now = self.clock.now()
         self.database.run(

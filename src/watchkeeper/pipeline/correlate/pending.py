@@ -62,9 +62,12 @@ class Lanes:
     """Takes batches fairly; remembers where the last run stopped when more services wait
     than one run takes, so every lane gets its turn."""
 
-    def __init__(self, *, batch: int = BATCH, share: int = LANE_SHARE) -> None:
+    def __init__(
+        self, *, batch: int = BATCH, share: int = LANE_SHARE, min_share: int = MIN_SHARE
+    ) -> None:
         self.batch = batch
         self.share = share
+        self.min_share = min_share
         self._after = 0
         self.truncated = False  # whether the last batch left events behind
 
@@ -73,7 +76,7 @@ class Lanes:
         if not lanes:
             self.truncated = False
             return []
-        share = max(MIN_SHARE, min(self.share, self.batch // len(lanes)))
+        share = max(self.min_share, min(self.share, self.batch // len(lanes)))
         taken = _heads(session, lanes, share)
         last: dict[int, int] = {}  # lane -> the last id taken from it
         counts = Counter(event.service_id for event in taken)
