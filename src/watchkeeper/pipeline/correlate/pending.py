@@ -134,7 +134,8 @@ def _heads(session: Session, lanes: Sequence[int], share: int) -> list[Pending]:
 def _keep_fingerprint_order(
     session: Session, taken: list[Pending], cut: dict[int, int]
 ) -> list[Pending]:
-    """Leave for later the events whose fingerprint has an earlier event left behind.
+    """Leave for later the events whose fingerprint has an earlier event left behind
+    (and, so that each lane stays in order, what comes after them in their lane).
 
     Only lanes cut short (`cut`: lane -> the last id taken from it) left events behind,
     and only events after the earliest cut can come after one of those.
@@ -158,4 +159,20 @@ def _keep_fingerprint_order(
             .group_by(Event.fingerprint)
         ).all()
     )
-    return [event for event in taken if event.id < earliest.get(event.fingerprint, event.id + 1)]
+    # A lane stays a queue: from its first event that must wait, the rest of it waits too;
+    # what waits that way holds back its fingerprint in other lanes in turn.
+    while True:
+        stop: dict[int, int] = {}
+        for event in taken:
+            if event.id > earliest.get(event.fingerprint, event.id):
+                stop.setdefault(event.service_id, event.id)
+        kept = [e for e in taken if e.id < stop.get(e.service_id, e.id + 1)]
+        held = False
+        for event in taken:
+            if event.id >= stop.get(event.service_id, event.id + 1) and event.id < earliest.get(
+                event.fingerprint, event.id + 1
+            ):
+                earliest[event.fingerprint] = event.id
+                held = True
+        if not held:
+            return kept

@@ -49,6 +49,7 @@ class Outcome:
     text: str
     incident_id: int | None = None
     alert_id: int | None = None
+    event_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -66,7 +67,7 @@ class Decided:
         if incident_id is None and self.alert is not None:
             incident_id = self.alert.incident_id
         alert_id = self.alert.id if self.alert is not None else None
-        return Outcome(self.kind, self.text(), incident_id, alert_id)
+        return Outcome(self.kind, self.text(), incident_id, alert_id, self.event.id)
 
 
 def parse(events: Sequence[Pending], ctx: Context) -> list[Routed]:

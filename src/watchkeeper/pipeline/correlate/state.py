@@ -171,7 +171,7 @@ def _open_alerts(session: Session, keys: set[Key]) -> dict[Key, AlertRow]:
     stmt = select(*_ALERT_COLUMNS).where(
         Alert.status != "resolved", *_in_pairs(Alert.service_id, Alert.fingerprint, keys)
     )
-    found = (AlertRow(*row) for row in session.execute(stmt))
+    found = (AlertRow(**row._mapping) for row in session.execute(stmt))
     return {alert.key: alert for alert in found if alert.key in keys}
 
 
@@ -258,6 +258,6 @@ def _sources(session: Session, ctx: Context, alerts: dict[Key, AlertRow]) -> Sou
     )
     sources = Sources(ctx)
     for row in session.execute(stmt):
-        loaded = AlertRow(*row)
+        loaded = AlertRow(**row._mapping)
         sources.add(alerts.get(loaded.key, loaded))
     return sources

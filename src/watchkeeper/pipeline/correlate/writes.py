@@ -29,8 +29,10 @@ def apply(
 ) -> list[Outcome]:
     """Write the batch; returns each event's outcome, in the batch's order."""
     _number_incidents(session, state)
-    _insert_alerts(session, state.new_alerts)
+    # Updates first: an alert resolved in this batch makes way, under the unique index of
+    # open alerts, for a new one with its fingerprint.
     _update_alerts(session, [alert for alert in state.loaded_alerts if alert.changed])
+    _insert_alerts(session, state.new_alerts)
     _store_flaps(session, state)
     joins.write(session, state)
     state.entries.write(session)
