@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -231,6 +232,20 @@ def prepare(database: Database) -> list[int]:
     return database.run(setup)
 
 
+def correlate(database: Database, now: datetime, lanes: Lanes) -> list[tuple[int, str, datetime]]:
+    """One run of the stage: (event id, outcome, when) in the order it took them."""
+    outcomes = database.run(
+        partial(
+            cycle.run_once,
+            now=now,
+            flap_changes=FLAP_CHANGES,
+            flap_window=FLAP_WINDOW,
+            lanes=lanes,
+        )
+    )
+    return [(o.event_id, o.kind, now) for o in outcomes]
+
+
 def check(database: Database, plan: list[tuple[list[Sent], int, int, int, int]]) -> None:
     services = prepare(database)
     now = START
@@ -246,7 +261,7 @@ def check(database: Database, plan: list[tuple[list[Sent], int, int, int, int]])
             )
             for sent in batch
         ]
-        database.run(lambda s, subs=submissions: write_batch(s, subs))
+        database.run(partial(write_batch, batch=submissions))
         with database.transaction(write=False) as session:
             newest = session.scalars(
                 select(Event.id).order_by(Event.id.desc()).limit(len(batch))
@@ -255,17 +270,10 @@ def check(database: Database, plan: list[tuple[list[Sent], int, int, int, int]])
         now += timedelta(minutes=minutes)
         lanes = Lanes(batch=size, share=share, min_share=1)
         for _ in range(runs):
-            outcomes = database.run(
-                lambda s, lanes=lanes, at=now: cycle.run_once(
-                    s, at, flap_changes=FLAP_CHANGES, flap_window=FLAP_WINDOW, lanes=lanes
-                )
-            )
-            taken += [(o.event_id, o.kind, now) for o in outcomes]
+            taken += correlate(database, now, lanes)
     # Whatever is still waiting runs at the end.
-    while outcomes := database.run(
-        lambda s: cycle.run_once(s, now, flap_changes=FLAP_CHANGES, flap_window=FLAP_WINDOW)
-    ):
-        taken += [(o.event_id, o.kind, now) for o in outcomes]
+    while more := correlate(database, now, Lanes()):
+        taken += more
 
     assert sorted(event_id for event_id, _, _ in taken) == sorted(sent_by_id)
     order = [event_id for event_id, _, _ in taken]

@@ -49,7 +49,7 @@ class Outcome:
     text: str
     incident_id: int | None = None
     alert_id: int | None = None
-    event_id: int | None = None
+    event_id: int = 0
 
 
 @dataclass(slots=True)
