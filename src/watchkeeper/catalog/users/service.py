@@ -18,6 +18,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import UserCreate, UserUpdate
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 
@@ -81,13 +82,8 @@ def list_(
         members = select(TeamMembership.user_id).where(TeamMembership.team_id == team_id)
         stmt = stmt.where(User.id.in_(members))
     if q:
-        pattern = f"%{q.lower()}%"
         stmt = stmt.where(
-            or_(
-                User.login.like(pattern),
-                func.lower(User.name).like(pattern),
-                func.lower(User.email).like(pattern),
-            )
+            or_(contains(User.login, q), contains(User.name, q), contains(User.email, q))
         )
     return paginate(session, stmt, request=page, sortable=SORTABLE, id_column=User.id)
 
