@@ -16,6 +16,7 @@ from watchkeeper.catalog.access.passwords import verify_password
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.catalog.users.schemas import LoginName, normalize_login
 from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort
 from watchkeeper.core.secrets import (
     display_prefix,
@@ -41,20 +42,46 @@ class SessionPolicy:
         return min(created_at + self.max_age, last_seen_at + self.idle)
 
 
-def login(
+@dataclass(frozen=True)
+class Credentials:
+    """What a login attempt is checked against, read in a short transaction of its own."""
+
+    user_id: int | None
+    password_hash: str | None
+    is_active: bool
+
+
+def find_credentials(session: Session, *, login: LoginName) -> Credentials:
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        return Credentials(user_id=None, password_hash=None, is_active=False)
+    return Credentials(user_id=user.id, password_hash=user.password_hash, is_active=user.is_active)
+
+
+def check_password(credentials: Credentials, password: str) -> int:
+    """The user's id if `password` is theirs and they may log in, else Unauthorized.
+
+    Slow on purpose (argon2) and the same speed for unknown logins: call it outside any
+    transaction, so that a stream of guesses holds no connection or lock meanwhile.
+    """
+    valid = verify_password(password, credentials.password_hash)
+    if credentials.user_id is None or not valid or not credentials.is_active:
+        raise errors.bad_credentials()
+    return credentials.user_id
+
+
+def open_session(
     session: Session,
     *,
-    login: str,
-    password: str,
+    user_id: int,
     now: datetime,
     policy: SessionPolicy,
     ip: str = "",
     user_agent: str = "",
 ) -> tuple[WebSession, str]:
-    """Check the password and open a web session; returns it and its cookie secret."""
-    user = session.scalar(select(User).where(User.login == login.strip().lower()))
-    valid = verify_password(password, user.password_hash if user else None)
-    if user is None or not valid or not user.is_active:
+    """Open a web session for a checked user; returns it and its cookie secret."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:  # deactivated since the password was checked
         raise errors.bad_credentials()
     secret = random_urlsafe(32)
     web_session = WebSession(
@@ -70,6 +97,25 @@ def login(
     session.add(web_session)
     session.flush()
     return web_session, secret
+
+
+def login(
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    now: datetime,
+    policy: SessionPolicy,
+    ip: str = "",
+    user_agent: str = "",
+) -> tuple[WebSession, str]:
+    """All three steps in the caller's transaction, for callers without a throttle
+    (scripts, the demo). The login form runs them apart, around its throttle."""
+    credentials = find_credentials(session, login=normalize_login(login))
+    user_id = check_password(credentials, password)
+    return open_session(
+        session, user_id=user_id, now=now, policy=policy, ip=ip, user_agent=user_agent
+    )
 
 
 def resolve_session(

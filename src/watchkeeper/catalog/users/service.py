@@ -16,7 +16,7 @@ from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.users import errors
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
-from watchkeeper.catalog.users.schemas import UserCreate, UserUpdate
+from watchkeeper.catalog.users.schemas import UserCreate, UserUpdate, normalize_login
 from watchkeeper.core.pagination import PageRequest
 from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
@@ -58,7 +58,7 @@ def get(session: Session, *, user_id: int) -> User:
 
 
 def get_by_login(session: Session, *, login: str) -> User:
-    user = session.scalar(select(User).where(User.login == login.strip().lower()))
+    user = session.scalar(select(User).where(User.login == normalize_login(login)))
     if user is None:
         raise errors.user_not_found(repr(login))
     return user
