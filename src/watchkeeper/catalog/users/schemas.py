@@ -89,6 +89,11 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(max_length=MAX_PASSWORD)
     new_password: Password
+    revoke_tokens: bool = Field(
+        default=False,
+        description="Also revoke all your API tokens, the one making this call included. "
+        "Your other web sessions end in any case.",
+    )
 
 
 class UserOut(BaseModel):

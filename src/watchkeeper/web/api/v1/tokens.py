@@ -62,6 +62,8 @@ def create_token(
         expires_in_days=body.expires_in_days,
         now=now,
         ceiling=principal.role,
+        parent_id=principal.token_id,
+        lifetime_chosen="expires_in_days" in body.model_fields_set,
     )
     response.headers["Location"] = f"/api/v1/tokens/{token.id}"
     return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)

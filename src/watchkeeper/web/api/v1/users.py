@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.access.passwords import one_time_password
@@ -26,6 +26,11 @@ class PasswordSet(BaseModel):
 
     password: Password | None = None
     must_change: bool = True
+    revoke_tokens: bool = Field(
+        default=False,
+        description="Also revoke every API token of the user (after a compromise). "
+        "Their web sessions end in any case.",
+    )
 
 
 class PasswordSetOut(BaseModel):
@@ -87,10 +92,16 @@ def update_user(
 def set_password(
     _: ApiAdmin, session: DbSession, now: Now, user_id: int, body: PasswordSet
 ) -> PasswordSetOut:
-    """Without a password, a one-time password is generated and returned once."""
+    """Without a password, a one-time password is generated and returned once. The
+    user's web sessions end; their API tokens too with `revoke_tokens`."""
     password = body.password or one_time_password()
     must_change = body.must_change or body.password is None
     users.set_password(
-        session, user_id=user_id, password=password, now=now, must_change=must_change
+        session,
+        user_id=user_id,
+        password=password,
+        now=now,
+        must_change=must_change,
+        revoke_tokens=body.revoke_tokens,
     )
     return PasswordSetOut(one_time_password=None if body.password else password)

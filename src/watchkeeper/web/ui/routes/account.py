@@ -49,6 +49,7 @@ class PasswordForm(BaseModel):
     current_password: str
     new_password: Password
     confirm_password: str
+    revoke_tokens: bool = False  # an unticked checkbox sends nothing
 
     @model_validator(mode="after")
     def _same_twice(self) -> PasswordForm:
@@ -113,6 +114,7 @@ def change_password(request: Request, principal: UiViewer, form: FormBody) -> Re
             new=data.new_password,
             now=now,
             keep_session_id=principal.session_id,
+            revoke_tokens=data.revoke_tokens,
         )
 
     outcome = submit(request, PasswordForm, form, action)
