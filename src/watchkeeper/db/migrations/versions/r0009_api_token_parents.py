@@ -1,4 +1,5 @@
-"""api token parents: a token made with a token records it, to be revoked with it
+"""api token parents: a token made with a token records it, to be revoked with it;
+and what deactivated users kept (tokens, sessions) is ended, as deactivation now does
 
 Revision ID: 0009
 Revises: 0008
@@ -8,9 +9,12 @@ Create Date: 2026-12-02 14:15:29.991436
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
+
+from watchkeeper.db.types import UTCDateTime
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -29,6 +33,24 @@ def upgrade() -> None:
             ["id"],
             ondelete="CASCADE",
         )
+    _end_what_deactivated_users_kept()
+
+
+def _end_what_deactivated_users_kept() -> None:
+    users = sa.table("users", sa.column("id", sa.Integer), sa.column("is_active", sa.Boolean))
+    tokens = sa.table(
+        "api_tokens",
+        sa.column("user_id", sa.Integer),
+        sa.column("revoked_at", UTCDateTime(timezone=True)),
+    )
+    sessions = sa.table("web_sessions", sa.column("user_id", sa.Integer))
+    inactive = sa.select(users.c.id).where(users.c.is_active.is_(False))
+    op.execute(
+        tokens.update()
+        .where(tokens.c.user_id.in_(inactive), tokens.c.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    op.execute(sessions.delete().where(sessions.c.user_id.in_(inactive)))
 
 
 def downgrade() -> None:
