@@ -14,7 +14,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import Password, UserCreate, UserCreated, UserOut, UserUpdate
 from watchkeeper.core.pagination import Page, PageRequest, Sort
-from watchkeeper.web.deps import ApiAdmin, ApiViewer, DbSession, Now, page_request
+from watchkeeper.web.deps import NO_STORE, ApiAdmin, ApiViewer, DbSession, Now, page_request
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -65,7 +65,7 @@ def list_users(
     return Page[UserOut](items=items, next_cursor=next_cursor, limit=page.limit)
 
 
-@router.post("", status_code=201, summary="Create a user")
+@router.post("", status_code=201, summary="Create a user", dependencies=[NO_STORE])
 def create_user(
     _: ApiAdmin, session: DbSession, now: Now, body: UserCreate, response: Response
 ) -> UserCreated:
@@ -88,7 +88,11 @@ def update_user(
     return user_out(session, user)
 
 
-@router.post("/{user_id}/password", summary="Set or reset a user's password")
+@router.post(
+    "/{user_id}/password",
+    summary="Set or reset a user's password",
+    dependencies=[NO_STORE],
+)
 def set_password(
     _: ApiAdmin, session: DbSession, now: Now, user_id: int, body: PasswordSet
 ) -> PasswordSetOut:

@@ -19,11 +19,12 @@ from watchkeeper.catalog.users.schemas import DisplayName, Email, Password, Time
 from watchkeeper.oncall.schedules import feeds
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiViewer
+from watchkeeper.web.deps import NO_STORE, FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import submit
 from watchkeeper.web.ui.templating import render
 
-router = APIRouter(prefix="/account")
+# Account pages show tokens and feed URLs once, and hold the password forms.
+router = APIRouter(prefix="/account", dependencies=[NO_STORE])
 MY_SHIFTS = timedelta(days=14)
 
 

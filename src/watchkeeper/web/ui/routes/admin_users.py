@@ -18,11 +18,12 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import DisplayName, Email, TimeZone, UserCreate, UserUpdate
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiAdmin
+from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import submit
 from watchkeeper.web.ui.templating import render
 
-router = APIRouter(prefix="/admin/users")
+# Creating a user and resetting a password show a one-time password.
+router = APIRouter(prefix="/admin/users", dependencies=[NO_STORE])
 PAGE_SIZE = 50
 
 

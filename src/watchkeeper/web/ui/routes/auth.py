@@ -14,7 +14,7 @@ from watchkeeper.catalog.users.schemas import normalize_login
 from watchkeeper.core.errors import Unauthorized
 from watchkeeper.core.secrets import random_urlsafe
 from watchkeeper.web.context import WebContext, context_of
-from watchkeeper.web.deps import resolve_principal
+from watchkeeper.web.deps import NO_STORE, resolve_principal
 from watchkeeper.web.ui.templating import render
 
 router = APIRouter()
@@ -50,14 +50,14 @@ def _login_page(request: Request, *, next_url: str, error: str | None, status: i
     return response
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[NO_STORE])
 def login_form(request: Request, next: str | None = None) -> Response:
     if resolve_principal(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return _login_page(request, next_url=_safe_next(next), error=None, status=200)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[NO_STORE])
 def login(
     request: Request,
     login: Annotated[str, Form(max_length=200)],
