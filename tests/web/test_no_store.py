@@ -126,6 +126,16 @@ def test_admin_pages_that_show_a_password_or_key_once_are_not_cached(
     assert _no_store(rotated)
 
 
+def test_a_new_schedule_feed_url_page_is_not_cached(client: TestClient, admin: Person) -> None:
+    schedule = client.post(
+        "/api/v1/schedules", json={"name": "Ops", "time_zone": "UTC"}, headers=bearer(admin)
+    ).json()
+    csrf = browser_login(client, admin.login)
+    page = client.post(f"/schedules/{schedule['id']}/ical-token", data={"csrf_token": csrf})
+    assert 'data-testid="feed-url"' in page.text
+    assert _no_store(page)
+
+
 def test_ordinary_responses_may_be_cached(client: TestClient, responder: Person) -> None:
     assert not _no_store(client.get("/api/v1/me", headers=bearer(responder)))
     assert not _no_store(client.get("/api/v1/teams", headers=bearer(responder)))
