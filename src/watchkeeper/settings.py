@@ -118,6 +118,13 @@ class Settings(BaseSettings):
         description="Failed logins allowed per account (and 5x that per client address) "
         "before login is refused with 429, in `limits` notation.",
     )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of the reverse proxies whose "
+        "`X-Forwarded-For` and `X-Forwarded-Proto` headers are believed (e.g. `127.0.0.1` "
+        "for a proxy on this host); `*` believes anyone. Default: nobody's, so the "
+        "connecting address is the client's and a forged header changes nothing.",
+    )
     rate_limit_storage_uri: str = Field(
         default="memory://",
         description="Where rate-limit counters live, as a `limits` storage URI. The default "
@@ -173,6 +180,15 @@ class Settings(BaseSettings):
             ipaddress.ip_network(cidr, strict=False)  # ValueError names the bad one
         return value
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for entry in _split(value):
+            if entry != "*":
+                # strict, as uvicorn parses it: `10.0.0.1/8` would silently match nothing
+                ipaddress.ip_network(entry)
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, value: str | None) -> str | None:
@@ -198,6 +214,10 @@ class Settings(BaseSettings):
     @property
     def outbound_allow(self) -> list[str]:
         return _split(self.outbound_allow_cidrs)
+
+    @property
+    def forwarded_allow(self) -> list[str]:
+        return _split(self.forwarded_allow_ips)
 
     @property
     def resolved_cookie_secure(self) -> bool:

@@ -34,6 +34,7 @@ from watchkeeper.settings import Settings
 from watchkeeper.wakeup import WakeSender
 from watchkeeper.web.app import create_app
 from watchkeeper.web.context import WebContext
+from watchkeeper.web.redaction import redact_access_log
 from watchkeeper.web.wire.intake import Intake
 
 if TYPE_CHECKING:
@@ -108,6 +109,12 @@ def configure_logging(settings: Settings) -> None:
     # One line per request is noise at INFO; it shows with WATCHKEEPER_LOG_LEVEL=DEBUG.
     access_level = logging.DEBUG if settings.log_level == "DEBUG" else logging.WARNING
     logging.getLogger("uvicorn.access").setLevel(access_level)
+    # Request paths carry integration keys and link tokens.
+    redact_access_log(logging.getLogger("uvicorn.access"))
+    # The HTTP client logs every URL it calls at INFO, and Apprise its services' URLs at
+    # DEBUG: a webhook's URL is its password. Deliveries are recorded on each notification.
+    for name in ("httpx2", "apprise"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def secret_key(settings: Settings) -> str:

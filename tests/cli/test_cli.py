@@ -73,6 +73,18 @@ def test_token_create_prints_only_the_token_and_revoke_stops_it(cli: Cli) -> Non
     assert "higher role than its owner" in too_high.stderr
 
 
+def test_set_password_revokes_the_users_tokens_only_when_asked(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
+    cli.ok("user", "create", "ci", "--name", "CI")
+    cli.ok("token", "create", "--user", "ci", "--name", "deploys")
+    cli.ok("user", "set-password", "ci", "--one-time")
+    assert [t["revoked_at"] for t in json.loads(cli.ok("token", "list", "--json").stdout)] == [None]
+    reset = cli.ok("user", "set-password", "ci", "--one-time", "--revoke-tokens")
+    assert "API tokens revoked" in reset.output
+    listed = json.loads(cli.ok("token", "list", "--json").stdout)
+    assert listed[0]["revoked_at"] is not None
+
+
 def test_an_unreachable_database_is_a_clear_error(cli: Cli) -> None:
     cli.env["WATCHKEEPER_DATABASE_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
     result = cli("db", "upgrade")

@@ -45,3 +45,16 @@ def test_invalid_values_are_refused() -> None:
         _settings(port=70000)
     with pytest.raises(ValueError, match="sqlite_synchronous"):
         _settings(sqlite_synchronous="OFF")
+
+
+def test_no_proxy_is_believed_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WATCHKEEPER_FORWARDED_ALLOW_IPS", raising=False)
+    assert _settings().forwarded_allow == []
+    configured = _settings(forwarded_allow_ips="127.0.0.1, 10.0.0.0/8,*")
+    assert configured.forwarded_allow == ["127.0.0.1", "10.0.0.0/8", "*"]
+
+
+@pytest.mark.parametrize("value", ["10.0.0.1/8", "proxy.local", "127.0.0.1,nope"])
+def test_a_proxy_list_uvicorn_would_misread_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=r"does not appear to be|has host bits set"):
+        _settings(forwarded_allow_ips=value)

@@ -8,13 +8,14 @@ import subprocess
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from watchkeeper.cli.common import friendly, load_settings
 
 if TYPE_CHECKING:
+    from watchkeeper.settings import Settings
     from watchkeeper.wiring import Installation
 
 
@@ -79,20 +80,31 @@ def serve(
             # uvicorn ends the process by re-raising the signal after the app's shutdown,
             # so the engine is stopped from there (the `finally` below may not run).
             app = build_app(installation, on_shutdown=[child.stop] if child else [])
-            uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, lifespan="on")
+            uvicorn.run(app, **_server_options(settings), lifespan="on")
             return
         installation.database.dispose()
         uvicorn.run(
             "watchkeeper.wiring:app_from_environment",
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=workers,
-            log_config=None,
+            **_server_options(settings),
         )
     finally:
         if child is not None:
             child.stop()
+
+
+def _server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options from our settings. Proxy headers are believed only from the
+    proxies configured; uvicorn alone would believe any client on loopback."""
+    proxies = settings.forwarded_allow
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": None,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies,
+    }
 
 
 @friendly

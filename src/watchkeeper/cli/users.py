@@ -123,19 +123,30 @@ def set_password(
         bool, typer.Option("--one-time", help="Generate a one-time password and print it")
     ] = False,
     password_stdin: PasswordStdin = False,
+    revoke_tokens: Annotated[
+        bool, typer.Option("--revoke-tokens", help="Also revoke all the user's API tokens")
+    ] = False,
 ) -> None:
-    """Set a user's password (prompted), or reset it to a printed one-time password."""
+    """Set a user's password (prompted), or reset it to a printed one-time password.
+    The user's web sessions end."""
     password = one_time_password() if one_time else _read_password(password_stdin, prompt=True)
     assert password is not None
 
     def work(session: Session) -> None:
         user = users.get_by_login(session, login=login)
         users.set_password(
-            session, user_id=user.id, password=password, now=clock.now(), must_change=one_time
+            session,
+            user_id=user.id,
+            password=password,
+            now=clock.now(),
+            must_change=one_time,
+            revoke_tokens=revoke_tokens,
         )
 
     with ready_database() as database:
         database.run(work)
-    console.print(f"password of {login} changed")
+    console.print(f"password of {login} changed; logged out everywhere")
+    if revoke_tokens:
+        console.print(f"API tokens revoked: {login}'s scripts need new ones")
     if one_time:
         console.print(f"one-time password: {password}", highlight=False)

@@ -187,6 +187,17 @@ async def verify_csrf(request: Request) -> None:
         raise access_errors.csrf_failed()
 
 
+def mark_no_store(request: Request) -> None:
+    """Mark the response as one that carries a secret (a token, key or password shown
+    once, an account page): no cache may keep it. The middleware sets the header, so it
+    holds whatever the route returns, a model or a rendered page."""
+    request.state.no_store = True
+
+
+# `dependencies=[NO_STORE]` on a route or router.
+NO_STORE = Depends(mark_no_store)
+
+
 async def _read_form(request: Request) -> FormData:
     return await request.form()
 

@@ -58,6 +58,8 @@ class ObservabilityMiddleware:
                 headers.setdefault("X-Frame-Options", "DENY")
                 if not path.startswith(_NO_CSP_PATHS):
                     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                if scope.get("state", {}).get("no_store"):  # set by deps.mark_no_store
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         try:

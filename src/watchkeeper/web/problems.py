@@ -25,6 +25,7 @@ from watchkeeper.core.errors import (
 )
 from watchkeeper.db.errors import is_unavailable
 from watchkeeper.web.deps import Redirect
+from watchkeeper.web.redaction import redact_path
 from watchkeeper.web.ui.templating import templates
 
 log = structlog.get_logger(__name__)
@@ -159,11 +160,11 @@ def _from_http(request: Request, exc: Exception) -> Response:
 
 def _from_unexpected(request: Request, exc: Exception) -> Response:
     if is_unavailable(exc):
-        log.error("database unavailable", path=request.url.path, error=str(exc))
+        log.error("database unavailable", path=redact_path(request.url.path), error=str(exc))
         down = Unavailable("the database is unreachable; retry shortly")
         down.extra["retry_after"] = 5
         return _from_domain(request, down)
-    log.exception("unhandled error", path=request.url.path, exc_info=exc)
+    log.exception("unhandled error", path=redact_path(request.url.path), exc_info=exc)
     return problem(
         request,
         status=500,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from tests.factories import PASSWORD, Person, browser_login, make_user
 from tests.web.conftest import Snapshot
+from watchkeeper.catalog.access import passwords
 from watchkeeper.catalog.access.models import WebSession
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db.session import Database
@@ -78,6 +83,67 @@ def test_repeated_failures_are_throttled(client: TestClient, admin: Person, db: 
     assert int(getattr(blocked, "headers")["retry-after"]) > 0  # noqa: B009
     assert "too many failed logins" in getattr(blocked, "text")  # noqa: B009
     assert _sessions(db) == 0
+
+
+def test_spellings_of_one_login_share_one_failure_budget(
+    client: TestClient, admin: Person, db: Database
+) -> None:
+    # Blanks around it, another case, full-width letters: all name the account `root`.
+    spellings = (" root", "root\t", "ROOT", "\uff52\uff4f\uff4f\uff54", "\u00a0root ")
+    for number in range(10):
+        failed = _login(client, spellings[number % len(spellings)], "wrong")
+        assert getattr(failed, "status_code") == 401  # noqa: B009
+    blocked = _login(client, admin.login, PASSWORD)
+    assert getattr(blocked, "status_code") == 429  # noqa: B009
+    assert _sessions(db) == 0
+
+
+def test_any_spelling_of_a_login_opens_its_session(client: TestClient, admin: Person) -> None:
+    response = _login(client, "  \uff32oot\t", PASSWORD)
+    assert getattr(response, "status_code") == 303  # noqa: B009
+
+
+def test_parallel_guesses_cannot_pass_the_limit_together(
+    client: TestClient, admin: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """24 guesses at once against a limit of 10: only 10 get as far as the password check."""
+    checking: list[int] = []
+    release = threading.Event()
+
+    def held_verify(password: str, stored_hash: str | None) -> bool:
+        checking.append(1)
+        release.wait(10)  # hold every check open until all guesses are in
+        return passwords.verify_password(password, stored_hash)
+
+    monkeypatch.setattr("watchkeeper.catalog.access.service.verify_password", held_verify)
+    client.get("/login")
+    form = {"login": admin.login, "password": "wrong", "csrf_token": client.cookies["wk_csrf"]}
+    statuses: list[int] = []
+
+    def guess() -> None:
+        statuses.append(client.post("/login", data=form, follow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(checking) + statuses.count(429) < 24 and time.monotonic() < deadline:
+        release.wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert len(checking) == 10
+    assert sorted(statuses) == [401] * 10 + [429] * 14
+
+
+def test_a_good_login_gives_back_the_attempt_it_reserved(client: TestClient, admin: Person) -> None:
+    for _ in range(9):
+        assert getattr(_login(client, admin.login, "wrong"), "status_code") == 401  # noqa: B009
+    for _ in range(3):  # successes do not use up what is left of the budget
+        assert getattr(_login(client, admin.login, PASSWORD), "status_code") == 303  # noqa: B009
+        client.cookies.clear()
+    assert getattr(_login(client, admin.login, "wrong"), "status_code") == 401  # noqa: B009
+    assert getattr(_login(client, admin.login, PASSWORD), "status_code") == 429  # noqa: B009
 
 
 def test_logout_ends_the_session_for_good(client: TestClient, admin: Person, db: Database) -> None:

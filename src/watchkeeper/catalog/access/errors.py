@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from watchkeeper.core.errors import Forbidden, NotFound, TooManyRequests, Unauthorized
 
 
@@ -19,6 +21,13 @@ def not_logged_in() -> Unauthorized:
 
 def token_above_owner() -> Forbidden:
     return Forbidden("a token cannot have a higher role than its owner")
+
+
+def token_outlives_parent(parent_expires_at: datetime) -> Forbidden:
+    return Forbidden(
+        "a token cannot outlive the token that creates it, which expires at "
+        f"{parent_expires_at.isoformat()}; ask for a shorter lifetime"
+    )
 
 
 def token_not_found(token_id: int) -> NotFound:

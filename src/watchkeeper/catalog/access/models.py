@@ -28,7 +28,11 @@ class WebSession(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for the API, scoped to a role no higher than its owner's."""
+    """A bearer token for the API, scoped to a role no higher than its owner's.
+
+    A token made with another token records that parent: it may not outlive or outrank
+    it, and revoking the parent revokes it (a stolen token cannot leave heirs behind).
+    """
 
     __tablename__ = "api_tokens"
 
@@ -42,3 +46,6 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True, default=None
+    )

@@ -20,7 +20,9 @@ class TokenCreate(BaseModel):
         default=90,
         ge=1,
         le=3650,
-        description="Lifetime in days; null for a token that never expires.",
+        description="Lifetime in days; null for a token that never expires. A token made "
+        "with a token expires no later than it: a longer lifetime is refused, the default "
+        "shortened.",
     )
     user_id: int | None = Field(
         default=None, description="Owner; admins may create tokens for others. Default: you."
@@ -39,6 +41,10 @@ class TokenOut(BaseModel):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    parent_id: int | None = Field(
+        description="The token this one was made with, if any: it expires no later and "
+        "is revoked with it."
+    )
 
 
 class TokenCreated(TokenOut):

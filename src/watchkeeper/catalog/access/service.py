@@ -16,6 +16,7 @@ from watchkeeper.catalog.access.passwords import verify_password
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.catalog.users.schemas import LoginName, normalize_login
 from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort
 from watchkeeper.core.secrets import (
     display_prefix,
@@ -41,20 +42,46 @@ class SessionPolicy:
         return min(created_at + self.max_age, last_seen_at + self.idle)
 
 
-def login(
+@dataclass(frozen=True)
+class Credentials:
+    """What a login attempt is checked against, read in a short transaction of its own."""
+
+    user_id: int | None
+    password_hash: str | None
+    is_active: bool
+
+
+def find_credentials(session: Session, *, login: LoginName) -> Credentials:
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        return Credentials(user_id=None, password_hash=None, is_active=False)
+    return Credentials(user_id=user.id, password_hash=user.password_hash, is_active=user.is_active)
+
+
+def check_password(credentials: Credentials, password: str) -> int:
+    """The user's id if `password` is theirs and they may log in, else Unauthorized.
+
+    Slow on purpose (argon2) and the same speed for unknown logins: call it outside any
+    transaction, so that a stream of guesses holds no connection or lock meanwhile.
+    """
+    valid = verify_password(password, credentials.password_hash)
+    if credentials.user_id is None or not valid or not credentials.is_active:
+        raise errors.bad_credentials()
+    return credentials.user_id
+
+
+def open_session(
     session: Session,
     *,
-    login: str,
-    password: str,
+    user_id: int,
     now: datetime,
     policy: SessionPolicy,
     ip: str = "",
     user_agent: str = "",
 ) -> tuple[WebSession, str]:
-    """Check the password and open a web session; returns it and its cookie secret."""
-    user = session.scalar(select(User).where(User.login == login.strip().lower()))
-    valid = verify_password(password, user.password_hash if user else None)
-    if user is None or not valid or not user.is_active:
+    """Open a web session for a checked user; returns it and its cookie secret."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:  # deactivated since the password was checked
         raise errors.bad_credentials()
     secret = random_urlsafe(32)
     web_session = WebSession(
@@ -70,6 +97,25 @@ def login(
     session.add(web_session)
     session.flush()
     return web_session, secret
+
+
+def login(
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    now: datetime,
+    policy: SessionPolicy,
+    ip: str = "",
+    user_agent: str = "",
+) -> tuple[WebSession, str]:
+    """All three steps in the caller's transaction, for callers without a throttle
+    (scripts, the demo). The login form runs them apart, around its throttle."""
+    credentials = find_credentials(session, login=normalize_login(login))
+    user_id = check_password(credentials, password)
+    return open_session(
+        session, user_id=user_id, now=now, policy=policy, ip=ip, user_agent=user_agent
+    )
 
 
 def resolve_session(
@@ -136,17 +182,24 @@ def create_token(
     expires_in_days: int | None,
     now: datetime,
     ceiling: Role | None = None,
+    parent_id: int | None = None,
+    lifetime_chosen: bool = True,
 ) -> tuple[ApiToken, str]:
     """Issue an API token for `owner`; returns it and the secret (shown once).
 
     The scope is at most the owner's role and at most `ceiling` (the creator's effective
-    role), so a read-only token cannot mint an admin one.
+    role), so a read-only token cannot mint an admin one. A token made with the token
+    `parent_id` also expires no later than it: a longer lifetime the caller chose is
+    refused, a default one (`lifetime_chosen=False`) is shortened to fit.
     """
-    owner_role = Role(owner.role)
-    limit = Role.lowest(owner_role, ceiling) if ceiling else owner_role
+    parent = get_token(session, token_id=parent_id) if parent_id is not None else None
+    limit = Role(owner.role)
+    for bound in (ceiling, Role(parent.role) if parent else None):
+        limit = Role.lowest(limit, bound) if bound else limit
     scope = role or limit
     if not limit.allows(scope):
         raise errors.token_above_owner()
+    expires_at = _expiry(now, expires_in_days, parent=parent, chosen=lifetime_chosen)
     secret = new_token(API_TOKEN_KIND)
     token = ApiToken(
         user_id=owner.id,
@@ -155,13 +208,26 @@ def create_token(
         token_hash=hash_token(secret),
         role=scope.value,
         created_at=now,
-        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=expires_at,
         last_used_at=None,
         revoked_at=None,
+        parent_id=parent.id if parent else None,
     )
     session.add(token)
     session.flush()
     return token, secret
+
+
+def _expiry(
+    now: datetime, days: int | None, *, parent: ApiToken | None, chosen: bool
+) -> datetime | None:
+    wanted = now + timedelta(days=days) if days else None
+    ceiling = parent.expires_at if parent is not None else None
+    if ceiling is None or (wanted is not None and wanted <= ceiling):
+        return wanted
+    if chosen:
+        raise errors.token_outlives_parent(ceiling)
+    return ceiling
 
 
 def resolve_token(session: Session, *, secret: str, now: datetime) -> tuple[Principal, bool] | None:
@@ -218,9 +284,38 @@ def get_token(session: Session, *, token_id: int) -> ApiToken:
 
 
 def revoke_token(session: Session, *, token_id: int, now: datetime) -> ApiToken:
-    """Revoke a token; revoking twice keeps the first revocation time."""
+    """Revoke a token and every token made from it; revoking twice keeps the first time."""
     token = get_token(session, token_id=token_id)
-    if token.revoked_at is None:
-        token.revoked_at = now
-        session.flush()
+    _revoke_with_descendants(session, [token.id], now)
+    session.refresh(token)
     return token
+
+
+def revoke_tokens_of(session: Session, *, user_id: int, now: datetime) -> None:
+    """Revoke every live token of a user, and the tokens made from them."""
+    live = select(ApiToken.id).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    _revoke_with_descendants(session, session.scalars(live).all(), now)
+
+
+def end_sessions(session: Session, *, user_id: int, keep_session_id: int | None = None) -> None:
+    """Log a user out everywhere, except in `keep_session_id` (the one asking)."""
+    stmt = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep_session_id is not None:
+        stmt = stmt.where(WebSession.id != keep_session_id)
+    session.execute(stmt)
+
+
+def _revoke_with_descendants(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """One generation per round: a chain of tokens is short, each one made by hand."""
+    generation = set(ids)
+    while generation:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.id.in_(generation), ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        children = select(ApiToken.id).where(
+            ApiToken.parent_id.in_(generation), ApiToken.revoked_at.is_(None)
+        )
+        generation = set(session.scalars(children))

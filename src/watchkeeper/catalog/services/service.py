@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services import errors
@@ -15,6 +15,7 @@ from watchkeeper.catalog.services.schemas import ServiceCreate, ServiceUpdate
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.teams.service import slugify
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 from watchkeeper.db.unique import add_unique, update_unique
@@ -63,8 +64,7 @@ def list_(
     if owner_team_id is not None:
         stmt = stmt.where(Service.owner_team_id == owner_team_id)
     if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Service.name).like(pattern), Service.slug.like(pattern)))
+        stmt = stmt.where(or_(contains(Service.name, q), contains(Service.slug, q)))
     return paginate(session, stmt, request=page, sortable=SORTABLE, id_column=Service.id)
 
 

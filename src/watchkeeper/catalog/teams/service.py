@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.teams import errors
@@ -16,6 +16,7 @@ from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.teams.schemas import TeamCreate, TeamUpdate
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 from watchkeeper.db.unique import add_unique, update_unique
@@ -59,8 +60,7 @@ def list_(
         teams_of_user = select(TeamMembership.team_id).where(TeamMembership.user_id == member_id)
         stmt = stmt.where(Team.id.in_(teams_of_user))
     if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Team.name).like(pattern), Team.slug.like(pattern)))
+        stmt = stmt.where(or_(contains(Team.name, q), contains(Team.slug, q)))
     return paginate(session, stmt, request=page, sortable=SORTABLE, id_column=Team.id)
 
 

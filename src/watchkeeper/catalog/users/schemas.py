@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, NewType
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -16,6 +17,22 @@ LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
+
+
+# A login as stored and as counted by the login throttle; only `normalize_login` makes one.
+LoginName = NewType("LoginName", str)
+
+
+def normalize_login(text: str) -> LoginName:
+    """The one spelling of a login: compatibility forms folded (full-width letters,
+    no-break spaces), then trimmed and lower-cased. Lookup and throttling both use it,
+    so `" Alice"`, `"alice\t"` and a full-width `ALICE` are one account with one budget
+    of failures."""
+    return LoginName(unicodedata.normalize("NFKC", text).strip().lower())
+
+
+def _login(value: object) -> object:
+    return normalize_login(value) if isinstance(value, str) else value
 
 
 def _lower(value: object) -> object:
@@ -34,7 +51,7 @@ def _check_zone(value: str) -> str:
     return value
 
 
-Login = Annotated[str, BeforeValidator(_lower), Field(pattern=LOGIN_PATTERN)]
+Login = Annotated[str, BeforeValidator(_login), Field(pattern=LOGIN_PATTERN)]
 Email = Annotated[str | None, BeforeValidator(_lower), AfterValidator(_check_email)]
 TimeZone = Annotated[str, AfterValidator(_check_zone)]
 Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
@@ -72,6 +89,11 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(max_length=MAX_PASSWORD)
     new_password: Password
+    revoke_tokens: bool = Field(
+        default=False,
+        description="Also revoke all your API tokens, the one making this call included. "
+        "Your other web sessions end in any case.",
+    )
 
 
 class UserOut(BaseModel):

@@ -6,18 +6,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from watchkeeper.catalog.access.models import WebSession
+from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.access.passwords import hash_password, one_time_password, verify_password
 from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.users import errors
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
-from watchkeeper.catalog.users.schemas import UserCreate, UserUpdate
+from watchkeeper.catalog.users.schemas import UserCreate, UserUpdate, normalize_login
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 
@@ -57,7 +58,7 @@ def get(session: Session, *, user_id: int) -> User:
 
 
 def get_by_login(session: Session, *, login: str) -> User:
-    user = session.scalar(select(User).where(User.login == login.strip().lower()))
+    user = session.scalar(select(User).where(User.login == normalize_login(login)))
     if user is None:
         raise errors.user_not_found(repr(login))
     return user
@@ -81,13 +82,8 @@ def list_(
         members = select(TeamMembership.user_id).where(TeamMembership.team_id == team_id)
         stmt = stmt.where(User.id.in_(members))
     if q:
-        pattern = f"%{q.lower()}%"
         stmt = stmt.where(
-            or_(
-                User.login.like(pattern),
-                func.lower(User.name).like(pattern),
-                func.lower(User.email).like(pattern),
-            )
+            or_(contains(User.login, q), contains(User.name, q), contains(User.email, q))
         )
     return paginate(session, stmt, request=page, sortable=SORTABLE, id_column=User.id)
 
@@ -111,16 +107,29 @@ def update(session: Session, *, user_id: int, data: UserUpdate, now: datetime) -
     except IntegrityError:
         _raise_taken(session, user_id=user_id, login=user.login, email=changes.get("email"))
         raise
+    if changes.get("is_active") is False:
+        # Reactivation must not bring back what someone had before (a stolen cookie).
+        access.end_sessions(session, user_id=user_id)
+        access.revoke_tokens_of(session, user_id=user_id, now=now)
     return user
 
 
 def set_password(
-    session: Session, *, user_id: int, password: str, now: datetime, must_change: bool = False
+    session: Session,
+    *,
+    user_id: int,
+    password: str,
+    now: datetime,
+    must_change: bool = False,
+    revoke_tokens: bool = False,
 ) -> User:
-    """Set a password for someone (admin reset, CLI): every session they had ends."""
+    """Set a password for someone (admin reset, CLI): every session they had ends, and
+    with `revoke_tokens` every API token too (after a compromise, not a forgotten one)."""
     user = _store_password(session, user_id=user_id, password=password, now=now)
     user.must_change_password = must_change
-    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    access.end_sessions(session, user_id=user_id)
+    if revoke_tokens:
+        access.revoke_tokens_of(session, user_id=user_id, now=now)
     return user
 
 
@@ -132,17 +141,18 @@ def change_password(
     new: str,
     now: datetime,
     keep_session_id: int | None = None,
+    revoke_tokens: bool = False,
 ) -> User:
-    """Change one's own password; every other session of the user ends."""
+    """Change one's own password; every other session of the user ends, and with
+    `revoke_tokens` every API token."""
     user = get(session, user_id=user_id)
     if not verify_password(current, user.password_hash):
         raise errors.wrong_current_password()
     user = _store_password(session, user_id=user_id, password=new, now=now)
     user.must_change_password = False
-    others = delete(WebSession).where(WebSession.user_id == user_id)
-    if keep_session_id is not None:
-        others = others.where(WebSession.id != keep_session_id)
-    session.execute(others)
+    access.end_sessions(session, user_id=user_id, keep_session_id=keep_session_id)
+    if revoke_tokens:
+        access.revoke_tokens_of(session, user_id=user_id, now=now)
     return user
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
 from watchkeeper.db.unique import add_unique, update_unique
@@ -71,7 +72,7 @@ def list_(
     if owner_team_id is not None:
         stmt = stmt.where(Schedule.owner_team_id == owner_team_id)
     if q:
-        stmt = stmt.where(func.lower(Schedule.name).like(f"%{q.lower()}%"))
+        stmt = stmt.where(contains(Schedule.name, q))
     return paginate(session, stmt, request=page, sortable=SORTABLE, id_column=Schedule.id)
 
 

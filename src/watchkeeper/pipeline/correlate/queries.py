@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.db.like import contains
 from watchkeeper.db.pagination import paginate
 from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.ingest.models import ChangeEventRow, Event, RawPayload
@@ -42,10 +43,7 @@ def list_(
     if incident_id is not None:
         stmt = stmt.where(Alert.incident_id == incident_id)
     if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(
-            or_(func.lower(Alert.summary).like(pattern), Alert.fingerprint.like(pattern))
-        )
+        stmt = stmt.where(or_(contains(Alert.summary, q), contains(Alert.fingerprint, q)))
     return paginate(session, stmt, request=page, sortable=SORTABLE, id_column=Alert.id)
 
 

@@ -18,9 +18,10 @@ from watchkeeper.pipeline.notify.schemas import (
     RuleOut,
     VerifyIn,
 )
-from watchkeeper.web.deps import ApiSelfWriter, ApiViewer, DbSession, Now
+from watchkeeper.web.deps import NO_STORE, ApiSelfWriter, ApiViewer, DbSession, Now
 
-router = APIRouter(prefix="/users/{user_id}", tags=["notifications"])
+# Contact methods hold Apprise URLs with credentials and webhook secrets: no caching.
+router = APIRouter(prefix="/users/{user_id}", tags=["notifications"], dependencies=[NO_STORE])
 
 
 def _own(principal: Principal, session: DbSession, user_id: int) -> None:

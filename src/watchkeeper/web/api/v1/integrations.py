@@ -16,7 +16,7 @@ from watchkeeper.pipeline.ingest.schemas import (
     RotateIn,
 )
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import ApiAdmin, ApiViewer, DbSession, Now
+from watchkeeper.web.deps import NO_STORE, ApiAdmin, ApiViewer, DbSession, Now
 
 router = APIRouter(tags=["integrations"])
 
@@ -49,6 +49,7 @@ def list_integrations(_: ApiViewer, session: DbSession, service_id: int) -> list
     "/services/{service_id}/integrations",
     status_code=201,
     summary="Add an integration (the key and URL are shown once)",
+    dependencies=[NO_STORE],
 )
 def create_integration(
     _: ApiAdmin,
@@ -77,7 +78,11 @@ def get_integration(_: ApiViewer, session: DbSession, integration_id: int) -> In
     return IntegrationOut.model_validate(integrations.get(session, integration_id=integration_id))
 
 
-@router.post("/integrations/{integration_id}/rotate", summary="New key; the old one has a grace")
+@router.post(
+    "/integrations/{integration_id}/rotate",
+    summary="New key; the old one has a grace",
+    dependencies=[NO_STORE],
+)
 def rotate_integration(
     _: ApiAdmin,
     request: Request,

@@ -67,4 +67,5 @@ def change_password(
         new=body.new_password,
         now=now,
         keep_session_id=principal.session_id,
+        revoke_tokens=body.revoke_tokens,
     )

@@ -40,6 +40,7 @@ from watchkeeper.oncall.schedules.schemas import (
 )
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import (
+    NO_STORE,
     ApiAdmin,
     ApiResponder,
     ApiSelfWriter,
@@ -257,7 +258,11 @@ def export_schedule(
     return Response(body, media_type=MEDIA_TYPE)
 
 
-@router.post(f"{ONE}/ical-token", summary="A new calendar feed URL (the old one stops)")
+@router.post(
+    f"{ONE}/ical-token",
+    summary="A new calendar feed URL (the old one stops)",
+    dependencies=[NO_STORE],
+)
 def rotate_schedule_feed(
     _: ApiAdmin, request: Request, session: DbSession, now: Now, schedule_id: int
 ) -> FeedOut:
@@ -283,6 +288,7 @@ def export_user(_: ApiViewer, session: DbSession, now: Now, user_id: int) -> Res
     "/users/{user_id}/ical-token",
     tags=["users"],
     summary="A new URL for the feed of a user's shifts (the old one stops)",
+    dependencies=[NO_STORE],
 )
 def rotate_user_feed(
     principal: ApiSelfWriter, request: Request, session: DbSession, now: Now, user_id: int

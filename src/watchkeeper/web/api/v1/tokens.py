@@ -11,7 +11,7 @@ from watchkeeper.catalog.access.schemas import TokenCreate, TokenCreated, TokenO
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.pagination import Page, PageRequest, Sort
-from watchkeeper.web.deps import ApiSelfWriter, ApiViewer, DbSession, Now, page_request
+from watchkeeper.web.deps import NO_STORE, ApiSelfWriter, ApiViewer, DbSession, Now, page_request
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
@@ -47,7 +47,12 @@ def get_token(principal: ApiViewer, session: DbSession, token_id: int) -> TokenO
     return TokenOut.model_validate(token)
 
 
-@router.post("", status_code=201, summary="Create an API token (the secret is shown once)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Create an API token (the secret is shown once)",
+    dependencies=[NO_STORE],
+)
 def create_token(
     principal: ApiSelfWriter, session: DbSession, now: Now, body: TokenCreate, response: Response
 ) -> TokenCreated:
@@ -62,6 +67,8 @@ def create_token(
         expires_in_days=body.expires_in_days,
         now=now,
         ceiling=principal.role,
+        parent_id=principal.token_id,
+        lifetime_chosen="expires_in_days" in body.model_fields_set,
     )
     response.headers["Location"] = f"/api/v1/tokens/{token.id}"
     return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.access.passwords import one_time_password
@@ -14,7 +14,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import Password, UserCreate, UserCreated, UserOut, UserUpdate
 from watchkeeper.core.pagination import Page, PageRequest, Sort
-from watchkeeper.web.deps import ApiAdmin, ApiViewer, DbSession, Now, page_request
+from watchkeeper.web.deps import NO_STORE, ApiAdmin, ApiViewer, DbSession, Now, page_request
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -26,6 +26,11 @@ class PasswordSet(BaseModel):
 
     password: Password | None = None
     must_change: bool = True
+    revoke_tokens: bool = Field(
+        default=False,
+        description="Also revoke every API token of the user (after a compromise). "
+        "Their web sessions end in any case.",
+    )
 
 
 class PasswordSetOut(BaseModel):
@@ -60,7 +65,7 @@ def list_users(
     return Page[UserOut](items=items, next_cursor=next_cursor, limit=page.limit)
 
 
-@router.post("", status_code=201, summary="Create a user")
+@router.post("", status_code=201, summary="Create a user", dependencies=[NO_STORE])
 def create_user(
     _: ApiAdmin, session: DbSession, now: Now, body: UserCreate, response: Response
 ) -> UserCreated:
@@ -83,14 +88,24 @@ def update_user(
     return user_out(session, user)
 
 
-@router.post("/{user_id}/password", summary="Set or reset a user's password")
+@router.post(
+    "/{user_id}/password",
+    summary="Set or reset a user's password",
+    dependencies=[NO_STORE],
+)
 def set_password(
     _: ApiAdmin, session: DbSession, now: Now, user_id: int, body: PasswordSet
 ) -> PasswordSetOut:
-    """Without a password, a one-time password is generated and returned once."""
+    """Without a password, a one-time password is generated and returned once. The
+    user's web sessions end; their API tokens too with `revoke_tokens`."""
     password = body.password or one_time_password()
     must_change = body.must_change or body.password is None
     users.set_password(
-        session, user_id=user_id, password=password, now=now, must_change=must_change
+        session,
+        user_id=user_id,
+        password=password,
+        now=now,
+        must_change=must_change,
+        revoke_tokens=body.revoke_tokens,
     )
     return PasswordSetOut(one_time_password=None if body.password else password)

@@ -19,11 +19,12 @@ from watchkeeper.catalog.users.schemas import DisplayName, Email, Password, Time
 from watchkeeper.oncall.schedules import feeds
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiViewer
+from watchkeeper.web.deps import NO_STORE, FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import submit
 from watchkeeper.web.ui.templating import render
 
-router = APIRouter(prefix="/account")
+# Account pages show tokens and feed URLs once, and hold the password forms.
+router = APIRouter(prefix="/account", dependencies=[NO_STORE])
 MY_SHIFTS = timedelta(days=14)
 
 
@@ -49,6 +50,7 @@ class PasswordForm(BaseModel):
     current_password: str
     new_password: Password
     confirm_password: str
+    revoke_tokens: bool = False  # an unticked checkbox sends nothing
 
     @model_validator(mode="after")
     def _same_twice(self) -> PasswordForm:
@@ -113,6 +115,7 @@ def change_password(request: Request, principal: UiViewer, form: FormBody) -> Re
             new=data.new_password,
             now=now,
             keep_session_id=principal.session_id,
+            revoke_tokens=data.revoke_tokens,
         )
 
     outcome = submit(request, PasswordForm, form, action)

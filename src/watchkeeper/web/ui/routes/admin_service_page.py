@@ -21,7 +21,7 @@ from watchkeeper.pipeline.ingest.models import Heartbeat
 from watchkeeper.pipeline.ingest.schemas import IntegrationCreate
 from watchkeeper.web.api.v1.integrations import endpoint_url
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiAdmin
+from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import attempt, submit
 from watchkeeper.web.ui.templating import render
 
@@ -99,7 +99,7 @@ def save_escalation(request: Request, _: UiAdmin, service_id: int, form: FormBod
     return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
 
 
-@router.post("/integrations")
+@router.post("/integrations", dependencies=[NO_STORE])
 def add_integration(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
@@ -121,7 +121,7 @@ def add_integration(request: Request, _: UiAdmin, service_id: int, form: FormBod
     return _shown_once(request, service_id, *outcome.value)
 
 
-@router.post("/integrations/{integration_id}/rotate")
+@router.post("/integrations/{integration_id}/rotate", dependencies=[NO_STORE])
 def rotate(request: Request, _: UiAdmin, service_id: int, integration_id: int) -> Response:
     now = context_of(request).clock.now()
 

@@ -18,11 +18,12 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import DisplayName, Email, TimeZone, UserCreate, UserUpdate
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiAdmin
-from watchkeeper.web.ui.routes.forms import attempt, submit
+from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
+from watchkeeper.web.ui.routes.forms import submit
 from watchkeeper.web.ui.templating import render
 
-router = APIRouter(prefix="/admin/users")
+# Creating a user and resetting a password show a one-time password.
+router = APIRouter(prefix="/admin/users", dependencies=[NO_STORE])
 PAGE_SIZE = 50
 
 
@@ -110,16 +111,28 @@ def update_user(request: Request, _: UiAdmin, user_id: int, form: FormBody) -> R
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 
+class ResetForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    revoke_tokens: bool = False  # an unticked checkbox sends nothing
+
+
 @router.post("/{user_id}/password")
-def reset_password(request: Request, _: UiAdmin, user_id: int) -> Response:
+def reset_password(request: Request, _: UiAdmin, user_id: int, form: FormBody) -> Response:
     now = context_of(request).clock.now()
     password = one_time_password()
-    outcome = attempt(
-        request,
-        lambda session: users.set_password(
-            session, user_id=user_id, password=password, now=now, must_change=True
-        ),
-    )
+
+    def action(session: Session, data: ResetForm) -> None:
+        users.set_password(
+            session,
+            user_id=user_id,
+            password=password,
+            now=now,
+            must_change=True,
+            revoke_tokens=data.revoke_tokens,
+        )
+
+    outcome = submit(request, ResetForm, form, action)
     if not outcome.ok:
         return _user_page(request, user_id, errors=outcome.errors)
     return _user_page(request, user_id, one_time_password=password)

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from watchkeeper.catalog.access import errors as access_errors
 from watchkeeper.catalog.access import service as access
+from watchkeeper.catalog.users.schemas import normalize_login
 from watchkeeper.core.errors import Unauthorized
 from watchkeeper.core.secrets import random_urlsafe
 from watchkeeper.web.context import WebContext, context_of
-from watchkeeper.web.deps import resolve_principal
+from watchkeeper.web.deps import NO_STORE, resolve_principal
 from watchkeeper.web.ui.templating import render
 
 router = APIRouter()
@@ -50,14 +50,14 @@ def _login_page(request: Request, *, next_url: str, error: str | None, status: i
     return response
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[NO_STORE])
 def login_form(request: Request, next: str | None = None) -> Response:
     if resolve_principal(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return _login_page(request, next_url=_safe_next(next), error=None, status=200)
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[NO_STORE])
 def login(
     request: Request,
     login: Annotated[str, Form(max_length=200)],
@@ -66,24 +66,29 @@ def login(
 ) -> Response:
     ctx = context_of(request)
     address = request.client.host if request.client else "unknown"
-    if not ctx.throttle.allowed(login=login, address=address):
-        wait = ctx.throttle.retry_after_seconds(login=login)
-        raise access_errors.throttled(wait)
+    name = normalize_login(login)
+    reservation = ctx.throttle.reserve(login=name, address=address)
     try:
+        credentials = ctx.database.run(
+            lambda s: access.find_credentials(s, login=name), write=False
+        )
+        user_id = access.check_password(credentials, password)
         _, secret = ctx.database.run(
-            lambda s: access.login(
+            lambda s: access.open_session(
                 s,
-                login=login,
-                password=password,
+                user_id=user_id,
                 now=ctx.clock.now(),
                 policy=ctx.session_policy,
                 ip=address,
                 user_agent=request.headers.get("user-agent", ""),
             )
         )
-    except Unauthorized as exc:
-        ctx.throttle.failed(login=login, address=address)
+    except Unauthorized as exc:  # the reserved attempt stays counted as a failure
         return _login_page(request, next_url=_safe_next(next), error=exc.detail, status=401)
+    except Exception:
+        ctx.throttle.refund(reservation)  # our failure (the database), not a wrong guess
+        raise
+    ctx.throttle.refund(reservation)
     target = _safe_next(next)
     response = RedirectResponse(target, status_code=303)
     _set_session_cookie(

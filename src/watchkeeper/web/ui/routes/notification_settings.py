@@ -14,11 +14,12 @@ from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn, VerifyIn
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiViewer
+from watchkeeper.web.deps import NO_STORE, FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import Outcome, attempt, submit
 from watchkeeper.web.ui.templating import render
 
-router = APIRouter(prefix="/account/notifications")
+# The page lists contact methods (Apprise URLs hold credentials) and shows webhook secrets.
+router = APIRouter(prefix="/account/notifications", dependencies=[NO_STORE])
 HERE = "/account/notifications"
 URGENCIES = (("high", "High urgency (P1-P2)"), ("low", "Low urgency (P3-P5)"))
 # What the page says after a redirect, by the `done` query parameter.

@@ -36,7 +36,7 @@ from watchkeeper.oncall.schedules.schemas import (
 )
 from watchkeeper.oncall.schedules.wallclock import instant
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import FormBody, UiAdmin, UiResponder, UiViewer
+from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin, UiResponder, UiViewer
 from watchkeeper.web.ui.routes.forms import attempt, submit, validation_messages
 from watchkeeper.web.ui.templating import render
 
@@ -340,7 +340,7 @@ def delete_override(
     return _after(request, schedule_id, outcome.errors)
 
 
-@router.post("/schedules/{schedule_id}/ical-token")
+@router.post("/schedules/{schedule_id}/ical-token", dependencies=[NO_STORE])
 def rotate_feed(request: Request, _: UiAdmin, schedule_id: int) -> Response:
     ctx = context_of(request)
     now = ctx.clock.now()
