@@ -1,4 +1,5 @@
-"""Every setting and every CLI command is documented; a new one without docs fails here."""
+"""Every setting, every CLI command and every Apprise service we send through is
+documented; a new one without docs fails here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 import typer.main
 
 from watchkeeper.cli.main import app
+from watchkeeper.pipeline.notify.channels.addresses import REVIEWED_APPRISE_SCHEMES
 from watchkeeper.settings import ClientSettings, Settings
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -37,6 +39,13 @@ def test_every_client_setting_is_in_the_command_line_client_docs(field: str) -> 
     text = (DOCS / "configuration.md").read_text()
     section = text[text.index("## Command-line client") :]
     assert f"### `WATCHKEEPER_{field.upper()}`" in section
+
+
+def test_the_paging_docs_list_exactly_the_reviewed_apprise_schemes() -> None:
+    text = (DOCS / "paging.md").read_text()
+    section = text[text.index("| | schemes |") : text.index("A vendor's own URL")]
+    listed = {cell.strip("`") for cell in section.replace(",", " ").split() if cell[0] == "`"}
+    assert listed == REVIEWED_APPRISE_SCHEMES
 
 
 @pytest.mark.parametrize("command", ALL_COMMANDS)

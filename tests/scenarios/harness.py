@@ -27,8 +27,10 @@ from watchkeeper.engine.modules import build
 from watchkeeper.engine.runner import Runner
 from watchkeeper.incidents.models import Incident
 from watchkeeper.pipeline.correlate.models import Alert
+from watchkeeper.pipeline.notify.channels.base import Channel
 from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.settings import Settings
+from watchkeeper.wiring import notify_channels
 
 PAYLOADS = Path(__file__).parent.parent / "payloads"
 
@@ -50,8 +52,16 @@ class Harness:
     channel: RecordingChannel = field(default_factory=RecordingChannel)
 
     def __post_init__(self) -> None:
-        channels = {"email": self.channel, "apprise": self.channel, "webhook": self.channel}
-        self.runner = Runner(
+        channel: Channel = self.channel
+        self.runner = self._runner({"email": channel, "apprise": channel, "webhook": channel})
+
+    def deliver_for_real(self) -> None:
+        """From now on the engine sends through the real channels, with the guard the
+        settings give, instead of recording."""
+        self.runner = self._runner(notify_channels(self.settings))
+
+    def _runner(self, channels: dict[str, Channel]) -> Runner:
+        return Runner(
             database=self.db,
             modules=build(
                 CollectorRegistry(),

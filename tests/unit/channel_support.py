@@ -117,3 +117,41 @@ def card(id_: int, *, priority: str = "P2", title: str | None = None) -> Inciden
         acknowledge_url=f"https://wk.example/act/ack-{id_}",
         resolve_url=f"https://wk.example/act/res-{id_}",
     )
+
+
+# -- a raw TCP listener -------------------------------------------------------------------
+
+
+class TcpListener:
+    """A listening socket that never accepts on its own: whatever connected to it waits in
+    its backlog, so `connections()` sees every connection made before it is called, with
+    no thread and no waiting."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        self._socket.bind((host, port))
+        self._socket.listen(16)
+        self._socket.setblocking(False)
+        self.host = host
+        self.port = int(self._socket.getsockname()[1])
+        self._received: list[bytes] = []
+
+    def connections(self) -> list[bytes]:
+        """What each connection so far sent before it was taken from the backlog."""
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except BlockingIOError:
+                return list(self._received)
+            with conn:
+                conn.settimeout(0.5)
+                data = b""
+                try:
+                    while chunk := conn.recv(65536):
+                        data += chunk
+                except TimeoutError:
+                    pass
+                self._received.append(data)
+
+    def close(self) -> None:
+        self._socket.close()

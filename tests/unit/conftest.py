@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.unit.channel_support import HttpSink, QuietServer, handler_for
+from tests.unit.channel_support import HttpSink, QuietServer, TcpListener, handler_for
 
 
 @pytest.fixture
@@ -24,3 +24,13 @@ def sink() -> Iterator[HttpSink]:
         server.shutdown()
         server.server_close()
         thread.join(10)
+
+
+@pytest.fixture
+def listener() -> Iterator[TcpListener]:
+    """A TCP port on loopback that records who connected and what they sent."""
+    opened = TcpListener()
+    try:
+        yield opened
+    finally:
+        opened.close()

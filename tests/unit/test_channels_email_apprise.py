@@ -19,6 +19,7 @@ from tests.unit.channel_support import (
     APPRISE,
     LOOPBACK,
     HttpSink,
+    TcpListener,
     card,
     free_port,
     sample_message,
@@ -111,6 +112,18 @@ def test_a_page_about_a_title_with_line_breaks_is_emailed(inbox: Inbox) -> None:
     assert mail["Subject"] == "[Watchkeeper] #9 P2 triggered: Checkout down since 09:00 (Checkout)"
 
 
+@pytest.mark.parametrize(
+    "address", ["alice@example.com\r\nBcc: eve@example.com", "alice@example.com\x00"]
+)
+def test_an_email_address_with_a_control_character_is_refused_unsent(
+    inbox: Inbox, address: str
+) -> None:
+    delivery = EmailChannel(_smtp(inbox.port)).send(address, sample_message())
+    assert (delivery.ok, delivery.retryable) == (False, False)
+    assert "control character" in delivery.detail
+    assert inbox.received() == []
+
+
 def test_email_without_an_smtp_server_set_up_is_a_permanent_failure() -> None:
     delivery = EmailChannel(None).send("alice@example.com", sample_message())
     assert (delivery.ok, delivery.retryable) == (False, False)
@@ -165,7 +178,7 @@ def test_apprise_understands_its_urls_and_no_others(url: str, known: bool) -> No
 def test_an_apprise_url_it_does_not_understand_is_a_permanent_failure() -> None:
     delivery = AppriseChannel(OutboundGuard()).send("nonsense://x", sample_message())
     assert (delivery.ok, delivery.retryable) == (False, False)
-    assert "does not understand" in delivery.detail
+    assert "does not know this URL" in delivery.detail
 
 
 @APPRISE
@@ -175,7 +188,7 @@ def test_an_apprise_url_it_does_not_understand_is_a_permanent_failure() -> None:
 def test_a_self_hosted_apprise_url_to_a_private_address_is_refused(url: str) -> None:
     delivery = AppriseChannel(OutboundGuard()).send(url, sample_message())
     assert (delivery.ok, delivery.retryable) == (False, False)
-    assert "private or local address" in delivery.detail
+    assert "not allowed" in delivery.detail
 
 
 @APPRISE
@@ -213,7 +226,7 @@ def test_every_apprise_scheme_that_names_a_host_is_guarded(sink: HttpSink, url: 
     delivery = AppriseChannel(OutboundGuard()).send(url.format(port=sink.port), sample_message())
     assert sink.received() == []
     assert (delivery.ok, delivery.retryable) == (False, False)
-    assert "127.0.0.1" in delivery.detail
+    assert "not allowed" in delivery.detail
 
 
 @APPRISE
@@ -221,7 +234,27 @@ def test_an_apprise_email_through_a_private_smtp_server_is_refused() -> None:
     url = "mailto://user:pass@example.com?smtp=10.0.0.1&to=ops@example.com"
     delivery = AppriseChannel(OutboundGuard()).send(url, sample_message())
     assert (delivery.ok, delivery.retryable) == (False, False)
-    assert "10.0.0.1" in delivery.detail
+    assert "not allowed" in delivery.detail
+
+
+@APPRISE
+def test_an_apprise_service_we_have_not_reviewed_is_refused_unsent(listener: TcpListener) -> None:
+    url = f"irc://bot@127.0.0.1:{listener.port}/%23ops"
+    delivery = AppriseChannel(OutboundGuard(LOOPBACK)).send(url, sample_message())
+    assert (delivery.ok, delivery.retryable) == (False, False)
+    assert "does not send through this Apprise service (irc://)" in delivery.detail
+    assert listener.connections() == []
+
+
+@APPRISE
+def test_a_line_break_in_an_apprise_url_is_refused_unsent_even_where_allowed(
+    sink: HttpSink,
+) -> None:
+    url = f"json://user:p%0d%0aX-Forged:%201@127.0.0.1:{sink.port}/hook"
+    delivery = AppriseChannel(OutboundGuard(LOOPBACK)).send(url, sample_message())
+    assert (delivery.ok, delivery.retryable) == (False, False)
+    assert "control character" in delivery.detail
+    assert sink.received() == []
 
 
 @APPRISE

@@ -4,7 +4,6 @@ messages in the outbox. Callers own the transaction; nothing is sent from here."
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.db.upsert import insert_for
 from watchkeeper.pipeline.notify import errors
-from watchkeeper.pipeline.notify.channels.apprise_channel import understands
+from watchkeeper.pipeline.notify.channels.addresses import unusable
 from watchkeeper.pipeline.notify.channels.webhook import new_secret
 from watchkeeper.pipeline.notify.models import (
     ContactMethod,
@@ -25,7 +24,6 @@ from watchkeeper.pipeline.notify.models import (
 from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn
 
 CODE_LIFETIME = timedelta(minutes=30)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def add_method(
@@ -200,12 +198,9 @@ def for_incident(session: Session, *, incident_id: int) -> Sequence[Notification
 
 
 def _check_address(kind: str, address: str) -> None:
-    if kind == "email" and not _EMAIL.match(address):
-        raise errors.bad_address(kind, "not an email address")
-    if kind == "webhook" and not address.startswith(("https://", "http://")):
-        raise errors.bad_address(kind, "a webhook URL starts with https:// (or http://)")
-    if kind == "apprise" and not understands(address):
-        raise errors.bad_address(kind, "Apprise does not know this URL")
+    reason = unusable(kind, address)
+    if reason:
+        raise errors.bad_address(kind, reason)
 
 
 def _digest(method_id: int, code: str) -> str:

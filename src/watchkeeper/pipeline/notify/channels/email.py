@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from watchkeeper.pipeline.notify.channels.addresses import unusable
 from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
 
 
@@ -31,6 +32,9 @@ class EmailChannel:
             return Delivery(
                 ok=False, retryable=False, detail="email is not set up (WATCHKEEPER_SMTP_HOST)"
             )
+        reason = unusable("email", address)
+        if reason:  # a line break would add headers or SMTP commands
+            return Delivery(ok=False, retryable=False, detail=f"not sent: {reason}")
         mail = EmailMessage()
         mail["Subject"] = message.subject
         mail["From"] = self.config.sender
