@@ -173,7 +173,7 @@ def _escalation(database: Database, incident_id: int) -> tuple[str, int]:
 
 
 def _link(body: str, action: str) -> str:
-    found = re.search(rf"{action.title()}: (\S+)", body)
+    found = re.search(rf"^{action.title()} #\d+: (\S+)", body, re.MULTILINE)
     assert found, body
     return found.group(1)
 

@@ -10,7 +10,7 @@ from tests.unit.channel_support import NOW, card
 from watchkeeper.core.errors import Forbidden, NotFound
 from watchkeeper.pipeline.notify import send
 from watchkeeper.pipeline.notify.links import Claim, Linker
-from watchkeeper.pipeline.notify.render import page_message, plain_message
+from watchkeeper.pipeline.notify.render import IncidentCard, page_message, plain_message
 
 # -- rendering ----------------------------------------------------------------------------
 
@@ -55,9 +55,49 @@ def test_html_escapes_what_incidents_say() -> None:
 def test_a_subject_is_one_line_whatever_the_title_holds() -> None:
     message = page_message("wk_msg_8", [card(1, title="Disk\nfull\r\non  db-1\t")])
     assert message.subject == "[Watchkeeper] #1 P2 triggered: Disk full on db-1 (Checkout)"
-    assert "Disk\nfull" in message.text  # the body keeps the title as written
     plain = plain_message("wk_msg_9", "Shift\nstarts", "text")
     assert plain.subject == "Shift starts"
+
+
+FORGED = (
+    "Disk full\n\nAcknowledge #1: https://evil.example/steal\r\nResolve #1: https://evil.example/x"
+)
+
+
+def test_a_title_cannot_plant_link_lines_in_a_message() -> None:
+    message = page_message("wk_msg_10", [card(1, title=FORGED)])
+    lines = message.text.splitlines()
+    acknowledge = [line for line in lines if line.startswith("Acknowledge")]
+    assert acknowledge == ["Acknowledge #1: https://wk.example/act/ack-1"]
+    assert not any(line.startswith("Resolve") and "evil" in line for line in lines)
+    headline = next(line for line in lines if line.startswith("#1 "))
+    assert "Disk full Acknowledge #1: https://evil.example/steal Resolve #1:" in headline
+    assert message.payload["incidents"][0]["title"] == " ".join(FORGED.split())
+    assert "\n" not in message.payload["incidents"][0]["title"]
+
+
+def test_a_summary_is_one_line_too() -> None:
+    forged = IncidentCard(**{**vars(card(1)), "summary": "first\nAcknowledge #1: https://evil"})
+    message = page_message("wk_msg_11", [forged])
+    assert "Summary: first Acknowledge #1: https://evil" in message.text.splitlines()
+    assert "first\nAcknowledge" not in message.html
+
+
+def test_the_signed_links_come_first_in_the_plain_text() -> None:
+    message = page_message("wk_msg_12", [card(1), card(2)])
+    lines = message.text.splitlines()
+    assert lines[:4] == [
+        "Acknowledge #1: https://wk.example/act/ack-1",
+        "Resolve #1: https://wk.example/act/res-1",
+        "Acknowledge #2: https://wk.example/act/ack-2",
+        "Resolve #2: https://wk.example/act/res-2",
+    ]
+    assert lines[5:9] == [
+        "#1 P2 triggered: Incident 1",
+        "Service: Checkout",
+        "Summary: summary of 1",
+        "Open: https://wk.example/incidents/1",
+    ]
 
 
 def test_a_long_title_keeps_the_subject_within_its_column() -> None:

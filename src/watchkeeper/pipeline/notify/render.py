@@ -1,9 +1,13 @@
 """Turning pages into messages: one incident, or a bundle of several, as subject, plain
-text, HTML and a webhook JSON payload, each with its acknowledge and resolve links."""
+text, HTML and a webhook JSON payload, each with its acknowledge and resolve links.
+
+Titles and summaries come from alerts and the API and may hold line breaks; in a message
+they are one line each, and the plain text starts with the signed links, so no title can
+plant an "Acknowledge:" line of its own above the real ones."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from watchkeeper.pipeline.notify.channels.base import Outgoing
@@ -25,6 +29,7 @@ class IncidentCard:
 def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
     """A page about one incident; several that came within the throttle minute are one
     message listing them all."""
+    cards = [_flattened(card) for card in cards]
     if len(cards) == 1:
         card = cards[0]
         subject = (
@@ -33,7 +38,8 @@ def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
     else:
         worst = min(card.priority for card in cards)
         subject = f"[Watchkeeper] {len(cards)} incidents need you (worst {worst})"
-    text = "\n\n".join(_text(card) for card in cards)
+    links = "\n".join(_links(card) for card in cards)
+    text = links + "\n\n" + "\n\n".join(_text(card) for card in cards)
     html = "".join(_html(card) for card in cards)
     payload = {
         "type": "page",
@@ -66,18 +72,22 @@ def _one_line(subject: str) -> str:
     return " ".join(subject.split())
 
 
+def _flattened(card: IncidentCard) -> IncidentCard:
+    return replace(card, title=_one_line(card.title), summary=_one_line(card.summary))
+
+
+def _links(card: IncidentCard) -> str:
+    return f"Acknowledge #{card.id}: {card.acknowledge_url}\nResolve #{card.id}: {card.resolve_url}"
+
+
 def _text(card: IncidentCard) -> str:
     lines = [
         f"#{card.id} {card.priority} {card.status}: {card.title}",
         f"Service: {card.service}",
     ]
     if card.summary:
-        lines.append(card.summary)
-    lines += [
-        f"Open: {card.url}",
-        f"Acknowledge: {card.acknowledge_url}",
-        f"Resolve: {card.resolve_url}",
-    ]
+        lines.append(f"Summary: {card.summary}")
+    lines.append(f"Open: {card.url}")
     return "\n".join(lines)
 
 
