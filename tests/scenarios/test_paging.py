@@ -10,6 +10,7 @@ from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.pipeline.notify.channels.base import Delivery
+from watchkeeper.pipeline.notify.models import ContactMethod
 
 
 @pytest.fixture
@@ -80,6 +81,40 @@ def test_a_level_that_reaches_nobody_is_recorded_pages_the_admins_and_moves_on(
         "escalation level 1 reached nobody (no one on call or no active users)"
     ]
     assert p.timeline(1, "notify_failed") == ["root cannot be notified: no verified contact method"]
+
+
+def test_a_viewer_who_is_paged_gets_no_links_to_act_and_a_responder_does(
+    p: Paging, h: Harness
+) -> None:
+    vic = p.person("vic", role=Role.VIEWER, reachable=False)
+    alice = p.person("alice")
+    with h.db.transaction() as session:  # a viewer's token may not add methods: by hand
+        now = h.clock.now()
+        session.add(
+            ContactMethod(
+                user_id=vic.id,
+                kind="email",
+                address="vic@example.com",
+                label="email",
+                verified_at=now,
+                created_at=now,
+            )
+        )
+    p.addresses["vic@example.com"] = "vic"
+    p.policy(([("user", vic.id), ("user", alice.id)], 30))
+    p.alert("DiskFull")
+    h.run_engine()
+    sent = {p.addresses[s.address]: s.message for s in h.channel.take()}
+    assert sorted(sent) == ["alice", "vic"]
+    assert "/act/" not in sent["vic"].text
+    assert "/act/" not in sent["vic"].html
+    assert sent["vic"].payload["incidents"][0]["acknowledge_url"] is None
+    assert "/act/" in sent["alice"].text
+    assert (
+        sent["alice"]
+        .payload["incidents"][0]["acknowledge_url"]
+        .startswith("http://testserver/act/")
+    )
 
 
 def test_reassigning_pages_the_new_assignee(p: Paging, h: Harness) -> None:

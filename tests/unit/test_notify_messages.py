@@ -36,8 +36,8 @@ def test_a_bundle_counts_its_incidents_and_names_the_worst_priority() -> None:
     assert message.subject == "[Watchkeeper] 3 incidents need you (worst P1)"
     for each in cards:
         for part in (message.text, message.html):
-            assert each.acknowledge_url in part
-            assert each.resolve_url in part
+            assert f"https://wk.example/act/ack-{each.id}" in part
+            assert f"https://wk.example/act/res-{each.id}" in part
             assert f"#{each.id} " in part
     assert [i["id"] for i in message.payload["incidents"]] == [1, 2, 3]
 
@@ -98,6 +98,19 @@ def test_the_signed_links_come_first_in_the_plain_text() -> None:
         "Summary: summary of 1",
         "Open: https://wk.example/incidents/1",
     ]
+
+
+def test_a_page_for_someone_who_may_not_act_carries_no_action_links() -> None:
+    watching = IncidentCard(**{**vars(card(1)), "acknowledge_url": None, "resolve_url": None})
+    message = page_message("wk_msg_13", [watching])
+    for part in (message.text, message.html):
+        assert "/act/" not in part
+        assert "Acknowledge" not in part
+        assert "Resolve" not in part
+        assert "https://wk.example/incidents/1" in part
+    assert message.text.startswith("#1 P2 triggered: Incident 1")
+    [incident] = message.payload["incidents"]
+    assert (incident["acknowledge_url"], incident["resolve_url"]) == (None, None)
 
 
 def test_a_long_title_keeps_the_subject_within_its_column() -> None:

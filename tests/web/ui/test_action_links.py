@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from tests.factories import Person, bearer
 from tests.web.conftest import Snapshot
 from watchkeeper.catalog.users.models import User
+from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db.session import Database
 from watchkeeper.incidents.models import Incident, TimelineEntry
@@ -303,5 +304,58 @@ def test_the_link_expires_with_the_clock_not_before(
 ) -> None:
     link = _link(linker, clock, incident_id, responder, lifetime=timedelta(days=3))
     clock.advance(timedelta(days=3) - timedelta(seconds=1))
+    assert client.post(link).status_code == 200
+    assert _status(db, incident_id) == "acknowledged"
+
+
+def _set_role(db: Database, person: Person, role: Role) -> None:
+    with db.transaction() as session:
+        user = session.get(User, person.id)
+        assert user is not None
+        user.role = role.value
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("action", ["acknowledge", "resolve"])
+def test_a_link_of_a_viewer_is_refused_and_changes_nothing(
+    client: TestClient,
+    db: Database,
+    clock: FrozenClock,
+    linker: Linker,
+    viewer: Person,
+    incident_id: int,
+    snapshot: Snapshot,
+    method: str,
+    action: str,
+) -> None:
+    link = _link(linker, clock, incident_id, viewer, action)
+    before = snapshot()
+    response = client.request(method, link)
+    assert response.status_code == 403
+    assert f"view may not {action} incidents" in _html(response)
+    assert "<form" not in response.text
+    assert snapshot() == before
+    assert _status(db, incident_id) == "triggered"
+
+
+def test_a_link_of_someone_demoted_since_it_was_sent_is_refused(
+    client: TestClient,
+    db: Database,
+    clock: FrozenClock,
+    linker: Linker,
+    responder: Person,
+    incident_id: int,
+    snapshot: Snapshot,
+) -> None:
+    link = _link(linker, clock, incident_id, responder)
+    assert client.get(link).status_code == 200  # the page went out while resp could act
+    _set_role(db, responder, Role.VIEWER)
+    before = snapshot()
+    response = client.post(link)
+    assert response.status_code == 403
+    assert "resp may not acknowledge incidents" in _html(response)
+    assert snapshot() == before
+    assert _status(db, incident_id) == "triggered"
+    _set_role(db, responder, Role.RESPONDER)  # and promoted again, the link works
     assert client.post(link).status_code == 200
     assert _status(db, incident_id) == "acknowledged"

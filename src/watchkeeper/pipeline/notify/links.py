@@ -3,6 +3,9 @@
 A token carries the action, the incident, the user it was sent to and an expiry, signed
 with HMAC-SHA256 under a key derived from the installation's secret key. Changing the
 secret key invalidates every link.
+
+A link acts as its person, so only with the powers that person has when it is used: a
+viewer gets none in a message, and someone demoted since it was sent cannot use it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from watchkeeper.catalog.users.roles import ROLE_VALUES, Role
 from watchkeeper.core.errors import Forbidden, NotFound
 
 LIFETIME = timedelta(days=3)
 ACTIONS = ("acknowledge", "resolve")
+# The role the API asks to acknowledge or resolve (`ApiResponder`).
+ACTING_ROLE = Role.RESPONDER
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,19 @@ class Claim:
     user_id: int
     notification_id: int
     expires_at: datetime
+
+
+def may_act(role: str) -> bool:
+    """Whether someone of this role may use (and so be sent) action links."""
+    return role in ROLE_VALUES and Role(role).allows(ACTING_ROLE)
+
+
+def check_may_act(claim: Claim, *, login: str, role: str) -> None:
+    if not may_act(role):
+        raise Forbidden(
+            f"{login} may not {claim.action} incidents (their role is {role}); "
+            "open the incident in Watchkeeper instead"
+        )
 
 
 def _b64(data: bytes) -> str:

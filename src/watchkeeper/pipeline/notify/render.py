@@ -22,8 +22,9 @@ class IncidentCard:
     service: str
     summary: str
     url: str
-    acknowledge_url: str
-    resolve_url: str
+    # None for someone whose role may not act on incidents: their messages carry no links.
+    acknowledge_url: str | None
+    resolve_url: str | None
 
 
 def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
@@ -38,8 +39,9 @@ def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
     else:
         worst = min(card.priority for card in cards)
         subject = f"[Watchkeeper] {len(cards)} incidents need you (worst {worst})"
-    links = "\n".join(_links(card) for card in cards)
-    text = links + "\n\n" + "\n\n".join(_text(card) for card in cards)
+    links = [_links(card) for card in cards if card.acknowledge_url and card.resolve_url]
+    blocks = ["\n".join(links)] if links else []
+    text = "\n\n".join(blocks + [_text(card) for card in cards])
     html = "".join(_html(card) for card in cards)
     payload = {
         "type": "page",
@@ -96,9 +98,13 @@ def _html(card: IncidentCard) -> str:
         f"<h2>#{card.id} {escape(card.priority)} {escape(card.status)}: {escape(card.title)}</h2>"
         f"<p>Service: {escape(card.service)}</p>"
         + (f"<p>{escape(card.summary)}</p>" if card.summary else "")
-        + f'<p><a href="{escape(card.acknowledge_url)}">Acknowledge</a> · '
-        f'<a href="{escape(card.resolve_url)}">Resolve</a> · '
-        f'<a href="{escape(card.url)}">Open in Watchkeeper</a></p>'
+        + "<p>"
+        + "".join(
+            f'<a href="{escape(url)}">{label}</a> · '
+            for label, url in (("Acknowledge", card.acknowledge_url), ("Resolve", card.resolve_url))
+            if url
+        )
+        + f'<a href="{escape(card.url)}">Open in Watchkeeper</a></p>'
     )
 
 

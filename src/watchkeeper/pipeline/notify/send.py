@@ -26,7 +26,7 @@ from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.timeline import ENGINE, Entries
 from watchkeeper.pipeline.escalation.models import Page
 from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
-from watchkeeper.pipeline.notify.links import Claim, Linker
+from watchkeeper.pipeline.notify.links import Claim, Linker, may_act
 from watchkeeper.pipeline.notify.models import ContactMethod, Notification
 from watchkeeper.pipeline.notify.render import IncidentCard, page_message, plain_message
 
@@ -103,7 +103,8 @@ def take_due(session: Session, now: datetime, *, throttle: timedelta, linker: Li
                 row.due_at = last + throttle
         else:
             bundles.append(pages)
-    cards = _Cards(session, {row.incident_id for pages in bundles for row in pages}, linker)
+    paged = [row for pages in bundles for row in pages]
+    cards = _Cards(session, {r.incident_id for r in paged}, {r.user_id for r in paged}, linker)
     for pages in bundles:
         jobs.append(_bundle_job(pages, methods[pages[0].contact_method_id], now, cards))
     return jobs
@@ -258,7 +259,13 @@ def _bundle_job(
 class _Cards:
     """What a page says about each incident, read for the whole batch in one query."""
 
-    def __init__(self, session: Session, incident_ids: set[int | None], linker: Linker) -> None:
+    def __init__(
+        self,
+        session: Session,
+        incident_ids: set[int | None],
+        user_ids: set[int],
+        linker: Linker,
+    ) -> None:
         self.linker = linker
         wanted = sorted(i for i in incident_ids if i is not None)
         rows = session.execute(
@@ -267,11 +274,16 @@ class _Cards:
             .where(Incident.id.in_(wanted))
         ).all()
         self._found = {incident.id: (incident, name) for incident, name in rows}
+        # Whose role lets them act now: messages to anyone else carry no action links.
+        roles = session.execute(select(User.id, User.role).where(User.id.in_(sorted(user_ids))))
+        self._acting = {user_id for user_id, role in roles if may_act(role)}
 
     def card(self, incident_id: int, carrier: Notification, now: datetime) -> IncidentCard:
         incident, service = self._found[incident_id]
 
-        def link(action: str) -> str:
+        def link(action: str) -> str | None:
+            if carrier.user_id not in self._acting:
+                return None
             claim_ = Claim(action, incident_id, carrier.user_id, carrier.id, now + LINK_LIFETIME)
             return self.linker.action_url(claim_)
 

@@ -1,7 +1,8 @@
 """`/act/{token}`: the acknowledge and resolve links in notifications, usable without a
 login. Opening one shows what it will do; the button posts it (so link scanners and
 previews that fetch URLs change nothing). The signed token is the authority, so these
-routes sit outside the session and CSRF checks."""
+routes sit outside the session and CSRF checks; it acts only while its person is active
+and of a role that may acknowledge and resolve."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from watchkeeper.incidents import transitions
 from watchkeeper.incidents.lifecycle import Status
 from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.timeline import Actor, record
-from watchkeeper.pipeline.notify.links import Claim, Linker
+from watchkeeper.pipeline.notify.links import Claim, Linker, check_may_act
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, Now
 from watchkeeper.web.ui.templating import render
@@ -36,6 +37,7 @@ def _read(request: Request, session: Session, token: str, now: Now) -> tuple[Cla
     user = session.scalar(select(User).where(User.id == claim.user_id))
     if user is None or not user.is_active:
         raise Forbidden("the person this link was sent to can no longer act")
+    check_may_act(claim, login=user.login, role=user.role)  # their role now, not when sent
     incident = incidents.get(session, incident_id=claim.incident_id)
     return claim, user, incident
 
