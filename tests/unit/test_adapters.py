@@ -185,6 +185,56 @@ def test_go_zero_start_time_means_unknown_and_long_summaries_are_cut() -> None:
     assert event.summary.endswith("…")
 
 
+# Links: only http, https and mailto; any other (javascript:, data:, ...) is dropped and
+# the event kept, because a monitoring tool must not lose an alert over a link.
+
+UNSAFE_HREFS = [
+    "javascript:alert(document.cookie)",
+    " JaVaScRiPt:alert(1)",
+    "java\tscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "/relative/to/watchkeeper",
+]
+LINK_FIELDS = [
+    (AM, "alerts.0.generatorURL"),
+    (AM, "alerts.0.annotations.runbook_url"),
+    (GF, "alerts.0.panelURL"),
+    (PD, "links.0.href"),
+    (PD, "images.0.src"),
+    (PD, "client_url"),
+    ("generic_single", "links.0.href"),
+    ("pagerduty_change", "links.0.href"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), LINK_FIELDS)
+@pytest.mark.parametrize("href", UNSAFE_HREFS)
+def test_an_unsafe_link_is_dropped_and_the_event_kept(name: str, path: str, href: str) -> None:
+    parse = parser_of(name)
+    safe = _hrefs(parse(load(name), NOW)[0])
+    kept = _hrefs(parse(damaged(name, path, href), NOW)[0])
+    assert href not in kept
+    assert len(kept) == len(safe) - 1
+    assert set(kept) <= set(safe)
+
+
+def _hrefs(event: BaseModel) -> list[str]:
+    assert isinstance(event, NormalizedEvent | ChangeEvent)
+    return [link.href for link in event.links]
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["https://example.com/x", "HTTP://example.com", "mailto:oncall@example.com", " https://x/ "],
+)
+def test_http_https_and_mailto_links_are_kept(href: str) -> None:
+    [event] = generic.parse({"summary": "x", "links": [{"href": href}]}, NOW)
+    assert [link.href for link in event.links] == [href]
+
+
 @pytest.mark.parametrize(
     ("name", "path", "value", "field"),
     [

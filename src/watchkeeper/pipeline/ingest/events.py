@@ -12,7 +12,9 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from watchkeeper.core.urls import is_safe_link
 
 MAX_SUMMARY = 1024
 MAX_DEDUP_KEY = 255
@@ -38,6 +40,15 @@ class Link(BaseModel):
     text: Annotated[str, Field(max_length=MAX_FIELD)] = ""
 
 
+def _only_safe(links: list[Link]) -> list[Link]:
+    """Drop links that are not http, https or mailto: the event itself is kept, since a
+    monitoring tool must not lose an alert over a link (docs/events.md)."""
+    return [link for link in links if is_safe_link(link.href)]
+
+
+SafeLinks = Annotated[list[Link], AfterValidator(_only_safe)]
+
+
 class NormalizedEvent(BaseModel):
     """One problem signal from one source: trigger, acknowledge or resolve.
 
@@ -57,7 +68,7 @@ class NormalizedEvent(BaseModel):
     source: Annotated[str, Field(max_length=MAX_FIELD)] = ""
     labels: dict[str, str] = Field(default_factory=dict)
     details: dict[str, Any] = Field(default_factory=dict, description="Free-form context.")
-    links: list[Link] = Field(default_factory=list)
+    links: SafeLinks = Field(default_factory=list)
     occurred_at: datetime | None = Field(default=None, description="When the source saw it.")
 
     def fingerprint(self) -> str:
@@ -81,4 +92,4 @@ class ChangeEvent(BaseModel):
     source: Annotated[str, Field(max_length=MAX_FIELD)] = ""
     occurred_at: datetime | None = None
     details: dict[str, Any] = Field(default_factory=dict)
-    links: list[Link] = Field(default_factory=list)
+    links: SafeLinks = Field(default_factory=list)

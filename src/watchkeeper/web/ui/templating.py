@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from watchkeeper import __version__
+from watchkeeper.core.urls import is_safe_link
 
 UI_DIR = Path(__file__).parent
 STATIC_DIR = UI_DIR / "static"
@@ -55,6 +56,8 @@ def duration(delta: timedelta | None) -> str:
 templates.env.filters["local_time"] = local_time
 templates.env.filters["markdown"] = markdown
 templates.env.filters["duration"] = duration
+# Links from alerts are checked at ingest; rows stored before that are checked here.
+templates.env.tests["safe_link"] = is_safe_link
 templates.env.globals["version"] = __version__
 
 
