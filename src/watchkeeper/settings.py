@@ -125,6 +125,12 @@ class Settings(BaseSettings):
         "for a proxy on this host); `*` believes anyone. Default: nobody's, so the "
         "connecting address is the client's and a forged header changes nothing.",
     )
+    contact_code_rate_limit: str = Field(
+        default="10 per hour",
+        description="Verification codes each person may have sent to their contact methods "
+        "(adding one sends a code), and codes they may try, each in `limits` notation; over "
+        "it they get 429 with Retry-After. A code also locks after five wrong tries.",
+    )
     rate_limit_storage_uri: str = Field(
         default="memory://",
         description="Where rate-limit counters live, as a `limits` storage URI. The default "

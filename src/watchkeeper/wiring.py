@@ -30,6 +30,7 @@ from watchkeeper.pipeline.notify.channels.email import EmailChannel, SmtpConfig
 from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
 from watchkeeper.pipeline.notify.channels.webhook import WebhookChannel
 from watchkeeper.pipeline.notify.links import Linker
+from watchkeeper.pipeline.notify.throttle import CodeThrottle
 from watchkeeper.settings import Settings
 from watchkeeper.wakeup import WakeSender
 from watchkeeper.web.app import create_app
@@ -233,6 +234,9 @@ def build_app(
         clock=installation.clock,
         registry=installation.registry,
         throttle=LoginThrottle(settings.login_rate_limit, settings.rate_limit_storage_uri),
+        code_throttle=CodeThrottle(
+            settings.contact_code_rate_limit, settings.rate_limit_storage_uri
+        ),
         session_policy=SessionPolicy(
             idle=timedelta(hours=settings.session_idle_hours),
             max_age=timedelta(days=settings.session_max_days),

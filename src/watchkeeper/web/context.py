@@ -14,6 +14,7 @@ from watchkeeper.catalog.access.service import SessionPolicy
 from watchkeeper.catalog.access.throttle import LoginThrottle
 from watchkeeper.core.clock import Clock
 from watchkeeper.db.session import Database
+from watchkeeper.pipeline.notify.throttle import CodeThrottle
 from watchkeeper.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class WebContext:
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
     # Event intake (group-commit writer, key cache, rate limit); None serves no wire routes.
     intake: Intake | None = None
+    # Verification codes sent and tried, per person.
+    code_throttle: CodeThrottle = field(default_factory=CodeThrottle)
     # Readiness wants an engine heartbeat at most this old.
     engine_stale_after: timedelta = timedelta(seconds=15)
 

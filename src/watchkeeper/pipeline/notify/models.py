@@ -26,6 +26,8 @@ class ContactMethod(Base):
     verified_at: Mapped[datetime | None]
     verification_hash: Mapped[str | None] = mapped_column(String(64))
     verification_expires_at: Mapped[datetime | None]
+    # Tries at the current code; five lock it until a new one is sent.
+    verification_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime]
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from watchkeeper.db.upsert import insert_for
@@ -24,6 +25,7 @@ from watchkeeper.pipeline.notify.models import (
 from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn
 
 CODE_LIFETIME = timedelta(minutes=30)
+MAX_CODE_TRIES = 5
 
 
 def add_method(
@@ -50,6 +52,7 @@ def send_code(session: Session, *, method: ContactMethod, now: datetime) -> None
     code = f"{secrets.randbelow(1_000_000):06d}"
     method.verification_hash = _digest(method.id, code)
     method.verification_expires_at = now + CODE_LIFETIME
+    method.verification_failures = 0
     queue(
         session,
         key=f"verify:{method.id}:{secrets.token_hex(4)}",
@@ -62,22 +65,42 @@ def send_code(session: Session, *, method: ContactMethod, now: datetime) -> None
     )
 
 
+@dataclass(frozen=True)
+class Verification:
+    method: ContactMethod
+    verified: bool
+    tries_left: int
+
+
 def verify(
     session: Session, *, user_id: int, method_id: int, code: str, now: datetime
-) -> ContactMethod:
+) -> Verification:
+    """Try a method's code. The try is counted before the code is compared, in one
+    statement that holds the row, so parallel guesses share the five a code allows. A
+    wrong code is an answer, not an exception: the caller commits it (or the try would
+    not count), then reports `errors.wrong_code`. An expired or locked code raises."""
     method = get_method(session, user_id=user_id, method_id=method_id)
-    valid = (
-        method.verification_hash is not None
-        and method.verification_expires_at is not None
-        and method.verification_expires_at > now
-        and secrets.compare_digest(method.verification_hash, _digest(method.id, code.strip()))
-    )
-    if not valid:
+    expires = method.verification_expires_at
+    if method.verification_hash is None or expires is None or expires <= now:
         raise errors.wrong_code()
+    tries = session.scalar(
+        update(ContactMethod)
+        .where(
+            ContactMethod.id == method.id,
+            ContactMethod.verification_failures < MAX_CODE_TRIES,
+        )
+        .values(verification_failures=ContactMethod.verification_failures + 1)
+        .returning(ContactMethod.verification_failures)
+    )
+    if tries is None:
+        raise errors.code_locked()
+    if not secrets.compare_digest(method.verification_hash, _digest(method.id, code.strip())):
+        return Verification(method, verified=False, tries_left=MAX_CODE_TRIES - tries)
     method.verified_at = now
     method.verification_hash = None
     method.verification_expires_at = None
-    return method
+    method.verification_failures = 0
+    return Verification(method, verified=True, tries_left=MAX_CODE_TRIES)
 
 
 def send_test(session: Session, *, user_id: int, method_id: int, now: datetime) -> Notification:

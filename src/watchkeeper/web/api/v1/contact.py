@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.pipeline.notify import errors
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.schemas import (
     ContactMethodCreated,
@@ -18,6 +20,7 @@ from watchkeeper.pipeline.notify.schemas import (
     RuleOut,
     VerifyIn,
 )
+from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, ApiSelfWriter, ApiViewer, DbSession, Now
 
 # Contact methods hold Apprise URLs with credentials and webhook secrets: no caching.
@@ -42,6 +45,7 @@ def list_methods(principal: ApiViewer, session: DbSession, user_id: int) -> list
     summary="Add a contact method (a verification code is sent through it)",
 )
 def add_method(
+    request: Request,
     principal: ApiSelfWriter,
     session: DbSession,
     now: Now,
@@ -50,6 +54,7 @@ def add_method(
     response: Response,
 ) -> ContactMethodCreated:
     _own(principal, session, user_id)
+    context_of(request).code_throttle.admit("send", user_id=user_id)  # it sends a code
     method = notify.add_method(session, user_id=user_id, data=body, now=now)
     response.headers["Location"] = f"/api/v1/users/{user_id}/contact-methods/{method.id}"
     return ContactMethodCreated.model_validate(method)
@@ -65,16 +70,28 @@ def delete_method(
 
 @router.post("/contact-methods/{method_id}/verify", summary="Verify with the code it received")
 def verify_method(
+    request: Request,
     principal: ApiSelfWriter,
-    session: DbSession,
     now: Now,
     user_id: int,
     method_id: int,
     body: VerifyIn,
 ) -> ContactMethodOut:
-    _own(principal, session, user_id)
-    method = notify.verify(session, user_id=user_id, method_id=method_id, code=body.code, now=now)
-    return ContactMethodOut.model_validate(method)
+    ctx = context_of(request)
+
+    def work(session: Session) -> tuple[ContactMethodOut, notify.Verification]:
+        _own(principal, session, user_id)
+        ctx.code_throttle.admit("try", user_id=user_id)
+        outcome = notify.verify(
+            session, user_id=user_id, method_id=method_id, code=body.code, now=now
+        )
+        return ContactMethodOut.model_validate(outcome.method), outcome
+
+    # A transaction of its own, committed before a wrong code is reported: the try counts.
+    method, outcome = ctx.database.run(work)
+    if not outcome.verified:
+        raise errors.wrong_code(outcome.tries_left)
+    return method
 
 
 @router.post(
@@ -83,10 +100,16 @@ def verify_method(
     summary="Send a new verification code",
 )
 def resend_code(
-    principal: ApiSelfWriter, session: DbSession, now: Now, user_id: int, method_id: int
+    request: Request,
+    principal: ApiSelfWriter,
+    session: DbSession,
+    now: Now,
+    user_id: int,
+    method_id: int,
 ) -> ContactMethodOut:
     _own(principal, session, user_id)
     method = notify.get_method(session, user_id=user_id, method_id=method_id)
+    context_of(request).code_throttle.admit("send", user_id=user_id)
     notify.send_code(session, method=method, now=now)
     return ContactMethodOut.model_validate(method)
 

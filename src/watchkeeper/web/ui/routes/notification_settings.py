@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.access.principal import Principal
+from watchkeeper.pipeline.notify import errors as notify_errors
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn, VerifyIn
 from watchkeeper.web.context import context_of
@@ -80,6 +81,7 @@ def add_method(request: Request, principal: UiViewer, form: FormBody) -> Respons
     now = context_of(request).clock.now()
 
     def action(session: Session, data: ContactMethodIn) -> tuple[str, str | None]:
+        context_of(request).code_throttle.admit("send", user_id=principal.user_id)
         method = notify.add_method(session, user_id=principal.user_id, data=data, now=now)
         return method.label, method.secret
 
@@ -95,12 +97,18 @@ def add_method(request: Request, principal: UiViewer, form: FormBody) -> Respons
 def verify(request: Request, principal: UiViewer, method_id: int, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
-    def action(session: Session, data: VerifyIn) -> None:
-        notify.verify(
+    def action(session: Session, data: VerifyIn) -> notify.Verification:
+        context_of(request).code_throttle.admit("try", user_id=principal.user_id)
+        return notify.verify(
             session, user_id=principal.user_id, method_id=method_id, code=data.code, now=now
         )
 
-    return _back(request, principal, submit(request, VerifyIn, form, action), "verified")
+    # A wrong code comes back as an answer, so that its transaction commits the try.
+    outcome = submit(request, VerifyIn, form, action)
+    if outcome.value is not None and not outcome.value.verified:
+        wrong = notify_errors.wrong_code(outcome.value.tries_left)
+        outcome = Outcome(errors=[wrong.detail, *(e.message for e in wrong.errors)])
+    return _back(request, principal, outcome, "verified")
 
 
 @router.post("/methods/{method_id}/send-code")
@@ -109,6 +117,7 @@ def send_code(request: Request, principal: UiViewer, method_id: int) -> Response
 
     def action(session: Session) -> None:
         method = notify.get_method(session, user_id=principal.user_id, method_id=method_id)
+        context_of(request).code_throttle.admit("send", user_id=principal.user_id)
         notify.send_code(session, method=method, now=now)
 
     return _back(request, principal, attempt(request, action), "code")
