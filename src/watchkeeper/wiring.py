@@ -129,7 +129,7 @@ def secret_key(settings: Settings) -> str:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -141,7 +141,8 @@ def _write_private(path: Path, text: str) -> None:
 def open_database(
     settings: Settings, *, sqlite_synchronous: str | None = None, **options: int
 ) -> Database:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Private when made here; an existing one keeps the mode its admin gave it.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return Database.from_url(
         settings.resolved_database_url,
         sqlite_synchronous=sqlite_synchronous or settings.sqlite_synchronous,

@@ -7,10 +7,15 @@ SQLite is set up deliberately on every connection:
 - `synchronous` from settings: FULL by default, so a commit is on disk before we answer.
 - Transactions are begun by us, `BEGIN IMMEDIATE` for writes, so a transaction that reads
   then writes cannot fail half-way with SQLITE_BUSY on lock upgrade.
+- The database file is private (0600) before the first connection: it holds contact
+  secrets and raw payloads, and SQLite gives its -wal and -shm files the same mode.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -57,6 +62,9 @@ def _sqlite_engine(
     if synchronous not in ("NORMAL", "FULL", "EXTRA"):
         raise ValueError(f"bad sqlite synchronous mode {synchronous!r}")
     args = {"check_same_thread": False, **connect_args}
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        keep_private(Path(database))
     engine = create_engine(url, connect_args=args, pool_size=8, max_overflow=32)
 
     @event.listens_for(engine, "connect")
@@ -78,3 +86,18 @@ def _sqlite_engine(
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def keep_private(path: Path) -> None:
+    """Make a SQLite database file (created empty if missing: a valid empty database) and
+    any -wal and -shm beside it readable by their owner only; a stricter mode stays."""
+    if path.parent.is_dir():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = file.stat().st_mode & 0o777
+            if mode & ~0o600:
+                file.chmod(mode & 0o600)
+        except FileNotFoundError:
+            continue
