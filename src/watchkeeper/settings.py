@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key that signs links which act without a login (the acknowledge and "
-        "resolve links in notifications). Default: generated on first start and kept in "
+        "resolve links in notifications) and seals contact-method addresses and secrets in "
+        "the database. Default: generated on first start and kept in "
         "`<data_dir>/secret_key`. Set it explicitly when several hosts serve.",
     )
     log_level: LogLevel = Field(default="INFO", description="Minimum level of log records.")

@@ -21,6 +21,7 @@ from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.users import service as users
 from watchkeeper.core.clock import Clock, SystemClock
 from watchkeeper.db import migrate
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 from watchkeeper.pipeline.ingest.keys import KeyCache
 from watchkeeper.pipeline.ingest.writer import IntakeWriter
@@ -165,13 +166,13 @@ def prepare(settings: Settings, *, clock: Clock | None = None) -> Installation:
     clock = clock or SystemClock()
     database = open_database(settings)
     before = migrate.current(database)
-    migrate.upgrade(database)
+    # The key first (made on first start): migrations seal stored secrets with it.
+    migrate.upgrade(database, secret_key=secret_key(settings))
     after = migrate.current(database)
     if before != after:
         log.info("database migrated", before=before or "empty", after=after)
     password = database.run(lambda s: users.ensure_first_admin(s, now=clock.now()))
     database.run(categories.seed_defaults)
-    secret_key(settings)
     return Installation(
         settings=settings, database=database, clock=clock, first_admin_password=password
     )
@@ -216,6 +217,7 @@ def build_runner(installation: Installation) -> Runner:
             settings,
             channels=notify_channels(settings),
             linker=linker(settings),
+            sealer=Sealer(secret_key(settings)),
         ),
         clock=installation.clock,
         metrics=EngineMetrics(installation.registry),
@@ -243,6 +245,7 @@ def build_app(
             max_age=timedelta(days=settings.session_max_days),
         ),
         secret_key=secret_key(settings),
+        sealer=Sealer(secret_key(settings)),
         engine_stale_after=timedelta(seconds=max(15.0, settings.engine_interval * 5)),
     )
     wake = WakeSender(settings.resolved_database_url)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import START
 from tests.factories import make_user
 from watchkeeper.core.errors import Invalid
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.models import ContactMethod, Notification
@@ -25,7 +26,10 @@ def _added(db: Database) -> tuple[int, int]:
     def work(session: Session) -> tuple[int, int]:
         user = make_user(session, now=START, login="alice")
         data = ContactMethodIn(kind="email", address="alice@example.com")
-        return user.id, notify.add_method(session, user_id=user.id, data=data, now=START).id
+        method = notify.add_method(
+            session, user_id=user.id, data=data, now=START, sealer=Sealer("test key")
+        )
+        return user.id, method.id
 
     return db.run(work)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tests.factories import declare, make_service, make_user
 from tests.scenarios.recording import RecordingChannel
 from watchkeeper.core.clock import FrozenClock
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 from watchkeeper.engine.metrics import EngineMetrics
 from watchkeeper.engine.modules.notify_send import NotifySend
@@ -30,6 +31,7 @@ from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.pipeline.notify.models import ContactMethod, Notification
 
 LINKER = Linker("http://testserver", "engine test secret")
+SEALER = Sealer("engine test secret")
 NO_THROTTLE = timedelta(0)  # each page its own message
 THROTTLE = timedelta(minutes=1)  # pages due together are bundled
 WAIT = 10.0
@@ -50,7 +52,7 @@ def _method(session: Session, user_id: int, kind: str, address: str, clock: Froz
     method = ContactMethod(
         user_id=user_id,
         kind=kind,
-        address=address,
+        address=SEALER.seal(address),
         label=kind,
         secret=None,
         verified_at=clock.now(),
@@ -278,7 +280,7 @@ def bundle(db: Database, clock: FrozenClock, world: World) -> tuple[send.Job, li
         lambda session: send.take_due(session, clock.now(), throttle=THROTTLE, linker=LINKER)
     )
     assert job.notification_id == ids[0]
-    assert (job.channel, job.address) == ("email", "alice@example.com")
+    assert (job.channel, SEALER.open(job.address)) == ("email", "alice@example.com")
     assert job.message.subject == "[Watchkeeper] 2 incidents need you (worst P1)"
     assert [card["id"] for card in job.message.payload["incidents"]] == [one, two]
     rows = _rows(db)
@@ -392,7 +394,12 @@ def engine_for(db: Database, clock: FrozenClock) -> Iterator[Callable[..., Engin
     def make(channels: dict[str, Channel], workers: int) -> Engine:
         registry = CollectorRegistry()
         module = NotifySend(
-            registry, channels=channels, linker=LINKER, throttle=NO_THROTTLE, workers=workers
+            registry,
+            channels=channels,
+            linker=LINKER,
+            sealer=SEALER,
+            throttle=NO_THROTTLE,
+            workers=workers,
         )
         made.append(module)
         runner = Runner(
@@ -447,6 +454,28 @@ def test_a_hanging_channel_does_not_hold_up_another_channels_message(
     assert _rows(db)[hook].answer == "HTTP 204"
     assert engine.outcome("webhook", "sent") == 1
     assert recording.attempts == 1  # nothing was sent twice
+
+
+def test_a_method_sealed_under_another_secret_key_fails_for_good_unsent(
+    db: Database, clock: FrozenClock, world: World, engine_for: Callable[..., Engine]
+) -> None:
+    recording = RecordingChannel()
+    engine = engine_for({"email": recording}, workers=0)
+
+    def setup(session: Session) -> int:
+        method = session.get(ContactMethod, world.email_id)
+        assert method is not None
+        method.address = Sealer("the key before it was changed").seal("alice@example.com")
+        return _queue(session, world, "after-key-change", clock)
+
+    mail = db.run(setup)
+    engine.runner.run_pending()
+    engine.runner.run_pending()
+    assert recording.attempts == 0
+    row = _rows(db)[mail]
+    assert row.status == "failed"
+    assert row.answer is not None
+    assert "secret key" in row.answer
 
 
 def test_closing_waits_for_deliveries_in_flight_and_records_them(

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from tests.factories import Person, bearer
 from tests.scenarios.recording import RecordingChannel
 from watchkeeper.core.clock import FrozenClock
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 from watchkeeper.engine.metrics import EngineMetrics
 from watchkeeper.engine.modules import build
@@ -30,7 +31,7 @@ from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.notify.channels.base import Channel
 from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.settings import Settings
-from watchkeeper.wiring import notify_channels
+from watchkeeper.wiring import notify_channels, secret_key
 
 PAYLOADS = Path(__file__).parent.parent / "payloads"
 
@@ -68,6 +69,7 @@ class Harness:
                 self.settings,
                 channels=channels,
                 linker=Linker("http://testserver", "scenario secret"),
+                sealer=Sealer(secret_key(self.settings)),  # as the web app seals
                 notify_workers=0,
             ),
             clock=self.clock,

@@ -14,8 +14,10 @@ from tests.conftest import Snapshot
 from tests.factories import Person, browser_login
 from tests.scenarios.harness import Harness
 from tests.unit.channel_support import TcpListener
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.models import ContactMethod, Notification
+from watchkeeper.wiring import secret_key
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_a_method_stored_before_the_rules_sends_nothing_when_retried(
         method = ContactMethod(
             user_id=viewer.id,
             kind="apprise",
-            address=smuggling(redis.port),
+            address=Sealer(secret_key(real.settings)).seal(smuggling(redis.port)),
             label="irc",
             created_at=now,
         )

@@ -9,8 +9,10 @@ from tests.factories import bearer
 from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.pipeline.notify.channels.base import Delivery
 from watchkeeper.pipeline.notify.models import ContactMethod
+from watchkeeper.wiring import secret_key
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def test_a_viewer_who_is_paged_gets_no_links_to_act_and_a_responder_does(
             ContactMethod(
                 user_id=vic.id,
                 kind="email",
-                address="vic@example.com",
+                address=Sealer(secret_key(h.settings)).seal("vic@example.com"),
                 label="email",
                 verified_at=now,
                 created_at=now,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from watchkeeper.cli.common import console, friendly, settings_database
+from watchkeeper.cli.common import console, friendly, load_settings, settings_database
 
 app = typer.Typer(help="Database schema: upgrade and inspect migrations.", no_args_is_help=True)
 
@@ -18,10 +18,11 @@ app = typer.Typer(help="Database schema: upgrade and inspect migrations.", no_ar
 def upgrade() -> None:
     """Apply all pending migrations (serve does this on start, too)."""
     from watchkeeper.db import migrate
+    from watchkeeper.wiring import secret_key
 
     with settings_database() as database:
         before = migrate.current(database)
-        migrate.upgrade(database)
+        migrate.upgrade(database, secret_key=secret_key(load_settings()))
         after = migrate.current(database)
     if before == after:
         console.print(f"already at the latest revision ({after})")

@@ -38,9 +38,14 @@ def next_revision_id() -> str:
     return f"{int(current_head or '0') + 1:04d}"
 
 
-def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema to `revision`; safe to run from several processes at once."""
-    command.upgrade(alembic_config(database), revision)
+def upgrade(database: Database, revision: str = "head", *, secret_key: str | None = None) -> None:
+    """Bring the schema to `revision`; safe to run from several processes at once.
+
+    `secret_key` is the installation's: migrations that seal stored values need it (and
+    refuse to run without it when there is something to seal)."""
+    config = alembic_config(database)
+    config.attributes["secret_key"] = secret_key
+    command.upgrade(config, revision)
 
 
 def current(database: Database) -> str | None:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from watchkeeper.catalog.access.service import SessionPolicy
 from watchkeeper.catalog.access.throttle import LoginThrottle
 from watchkeeper.core.clock import Clock
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 from watchkeeper.pipeline.notify.throttle import CodeThrottle
 from watchkeeper.settings import Settings
@@ -34,6 +35,8 @@ class WebContext:
     throttle: LoginThrottle
     session_policy: SessionPolicy
     secret_key: str
+    # Opens contact-method addresses and secrets, sealed at rest, to show their owner.
+    sealer: Sealer
     # Hooks into the engine, given as callables because web never imports the engine.
     wake_engine: Callable[[], None] = _nothing
     on_startup: list[Callable[[], None]] = field(default_factory=list)

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from tests.factories import Person, bearer
 from watchkeeper.db.session import Database
-from watchkeeper.pipeline.notify.models import Notification
+from watchkeeper.pipeline.notify.models import ContactMethod, Notification
 
 
 def _api(person: Person) -> str:
@@ -120,3 +120,28 @@ def test_having_codes_sent_is_rate_limited_per_person(
     assert limited.status_code == 429, limited.text
     assert "retry-after" in limited.headers
     assert _codes_sent(db) == 10
+
+
+def test_addresses_and_signing_secrets_are_sealed_at_rest_and_shown_to_their_owner(
+    client: TestClient, db: Database, responder: Person
+) -> None:
+    url = "tgram://123456789:AAH-bot-token/987654"
+    apprise = client.post(
+        _api(responder), json={"kind": "apprise", "address": url}, headers=bearer(responder)
+    )
+    webhook = client.post(
+        _api(responder),
+        json={"kind": "webhook", "address": "https://hooks.example.com/u/s3cret"},
+        headers=bearer(responder),
+    )
+    assert apprise.status_code == webhook.status_code == 201, (apprise.text, webhook.text)
+    assert apprise.json()["address"] == url
+    secret = webhook.json()["secret"]
+    assert secret.startswith("whsec_")
+    with db.transaction(write=False) as session:
+        stored = session.execute(select(ContactMethod.address, ContactMethod.secret)).all()
+    raw = repr(stored)
+    for plain in ("AAH-bot-token", "tgram", "s3cret", "hooks.example.com", secret):
+        assert plain not in raw
+    listed = client.get(_api(responder), headers=bearer(responder)).json()
+    assert [m["address"] for m in listed] == [url, "https://hooks.example.com/u/s3cret"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from prometheus_client import CollectorRegistry
 
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.engine.modules import (
     correlate,
     escalate,
@@ -30,6 +31,7 @@ def build(
     *,
     channels: Mapping[str, Channel],
     linker: Linker,
+    sealer: Sealer,
     notify_workers: int = 16,
 ) -> tuple[EngineModule, ...]:
     """Every engine module, configured from settings, metrics on `registry`. The page
@@ -49,6 +51,7 @@ def build(
             registry,
             channels=channels,
             linker=linker,
+            sealer=sealer,
             throttle=timedelta(seconds=settings.notify_throttle_seconds),
             workers=notify_workers,
         ),

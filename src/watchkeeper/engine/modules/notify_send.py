@@ -17,11 +17,16 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy.orm import Session
 
+from watchkeeper.db.sealing import Sealer, Unreadable
 from watchkeeper.pipeline.notify import send
 from watchkeeper.pipeline.notify.channels.base import Channel, Delivery
 from watchkeeper.pipeline.notify.links import Linker
 
 log = structlog.get_logger(__name__)
+UNREADABLE_METHOD = (
+    "not sent: the contact method was sealed under another secret key "
+    "(WATCHKEEPER_SECRET_KEY changed); add it again"
+)
 
 
 class InlineExecutor(Executor):
@@ -46,11 +51,13 @@ class NotifySend:
         *,
         channels: Mapping[str, Channel],
         linker: Linker,
+        sealer: Sealer,
         throttle: timedelta,
         workers: int = 16,
     ) -> None:
         self.channels = channels
         self.linker = linker
+        self.sealer = sealer
         self.throttle = throttle
         self._pool: Executor = (
             ThreadPoolExecutor(workers, thread_name_prefix="watchkeeper-notify")
@@ -103,12 +110,21 @@ class NotifySend:
         if channel is None:
             delivery = Delivery(ok=False, detail=f"no {job.channel} channel in this server")
         else:
-            try:
-                delivery = channel.send(job.address, job.message, secret=job.secret)
-            except Exception as exc:  # a channel bug must not lose the answer
-                log.exception("channel raised", channel=job.channel)
-                delivery = Delivery(ok=False, retryable=True, detail=f"{type(exc).__name__}")
+            delivery = self._send(channel, job)
         outcome = "sent" if delivery.ok else "retry" if delivery.retryable else "failed"
         self.outcomes.labels(job.channel, outcome).inc()
         self._answers.put(send.Result(job.notification_id, delivery, job.attempt))
         wake()
+
+    def _send(self, channel: Channel, job: send.Job) -> Delivery:
+        # Sealed at rest; opened here, in the sender thread, only for this send.
+        try:
+            address = self.sealer.open(job.address)
+            secret = self.sealer.open(job.secret) if job.secret else None
+        except Unreadable:
+            return Delivery(ok=False, detail=UNREADABLE_METHOD)
+        try:
+            return channel.send(address, job.message, secret=secret)
+        except Exception as exc:  # a channel bug must not lose the answer
+            log.exception("channel raised", channel=job.channel)
+            return Delivery(ok=False, retryable=True, detail=f"{type(exc).__name__}")

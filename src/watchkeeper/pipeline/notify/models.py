@@ -19,10 +19,11 @@ class ContactMethod(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # email, apprise, webhook
+    # Sealed at rest (`db.sealing`), like the secret below: Apprise URLs carry credentials.
     address: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(String(100))
     # Webhooks are signed with this (Standard Webhooks `whsec_...`); it is shown to the owner.
-    secret: Mapped[str | None] = mapped_column(String(100))
+    secret: Mapped[str | None] = mapped_column(Text)
     verified_at: Mapped[datetime | None]
     verification_hash: Mapped[str | None] = mapped_column(String(64))
     verification_expires_at: Mapped[datetime | None]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.db.sealing import Sealer, Unreadable
+from watchkeeper.pipeline.notify.models import ContactMethod
+
 Kind = Literal["email", "apprise", "webhook"]
 Urgency = Literal["high", "low"]
+# Shown for a value sealed under another secret key: the method has to be added again.
+UNREADABLE = "(unreadable: sealed under another secret key; add this method again)"
 
 
 class ContactMethodIn(BaseModel):
@@ -35,11 +40,29 @@ class ContactMethodOut(BaseModel):
     verified_at: datetime | None
     created_at: datetime
 
+    @classmethod
+    def shown(cls, method: ContactMethod, sealer: Sealer) -> Self:
+        """What its owner sees: the stored (sealed) address opened."""
+        out = cls.model_validate(method)
+        return out.model_copy(update={"address": opened(sealer, method.address)})
+
 
 class ContactMethodCreated(ContactMethodOut):
     secret: str | None = Field(
         default=None, description="Webhooks: the signing secret (`whsec_...`), shown once."
     )
+
+    @classmethod
+    def shown(cls, method: ContactMethod, sealer: Sealer) -> Self:
+        out = super().shown(method, sealer)
+        return out.model_copy(update={"secret": method.secret and opened(sealer, method.secret)})
+
+
+def opened(sealer: Sealer, sealed: str) -> str:
+    try:
+        return sealer.open(sealed)
+    except Unreadable:
+        return UNREADABLE
 
 
 class VerifyIn(BaseModel):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.upsert import insert_for
 from watchkeeper.pipeline.notify import errors
 from watchkeeper.pipeline.notify.channels.addresses import unusable
@@ -29,17 +30,18 @@ MAX_CODE_TRIES = 5
 
 
 def add_method(
-    session: Session, *, user_id: int, data: ContactMethodIn, now: datetime
+    session: Session, *, user_id: int, data: ContactMethodIn, now: datetime, sealer: Sealer
 ) -> ContactMethod:
-    """Add a contact method and send it a verification code; it is not paged until verified."""
+    """Add a contact method and send it a verification code; it is not paged until verified.
+    Its address and secret are stored sealed (`ContactMethodOut.shown` opens them)."""
     address = data.address.strip()
     _check_address(data.kind, address)
     method = ContactMethod(
         user_id=user_id,
         kind=data.kind,
-        address=address,
+        address=sealer.seal(address),
         label=data.label or data.kind,
-        secret=new_secret() if data.kind == "webhook" else None,
+        secret=sealer.seal(new_secret()) if data.kind == "webhook" else None,
         created_at=now,
     )
     session.add(method)

@@ -33,10 +33,13 @@ def _own(principal: Principal, session: DbSession, user_id: int) -> None:
 
 
 @router.get("/contact-methods", summary="List contact methods")
-def list_methods(principal: ApiViewer, session: DbSession, user_id: int) -> list[ContactMethodOut]:
+def list_methods(
+    request: Request, principal: ApiViewer, session: DbSession, user_id: int
+) -> list[ContactMethodOut]:
     _own(principal, session, user_id)
     rows = notify.list_methods(session, user_id=user_id)
-    return [ContactMethodOut.model_validate(row) for row in rows]
+    sealer = context_of(request).sealer
+    return [ContactMethodOut.shown(row, sealer) for row in rows]
 
 
 @router.post(
@@ -54,10 +57,11 @@ def add_method(
     response: Response,
 ) -> ContactMethodCreated:
     _own(principal, session, user_id)
-    context_of(request).code_throttle.admit("send", user_id=user_id)  # it sends a code
-    method = notify.add_method(session, user_id=user_id, data=body, now=now)
+    ctx = context_of(request)
+    ctx.code_throttle.admit("send", user_id=user_id)  # it sends a code
+    method = notify.add_method(session, user_id=user_id, data=body, now=now, sealer=ctx.sealer)
     response.headers["Location"] = f"/api/v1/users/{user_id}/contact-methods/{method.id}"
-    return ContactMethodCreated.model_validate(method)
+    return ContactMethodCreated.shown(method, ctx.sealer)
 
 
 @router.delete("/contact-methods/{method_id}", status_code=204, summary="Remove a contact method")
@@ -85,7 +89,7 @@ def verify_method(
         outcome = notify.verify(
             session, user_id=user_id, method_id=method_id, code=body.code, now=now
         )
-        return ContactMethodOut.model_validate(outcome.method), outcome
+        return ContactMethodOut.shown(outcome.method, ctx.sealer), outcome
 
     # A transaction of its own, committed before a wrong code is reported: the try counts.
     method, outcome = ctx.database.run(work)
@@ -109,9 +113,10 @@ def resend_code(
 ) -> ContactMethodOut:
     _own(principal, session, user_id)
     method = notify.get_method(session, user_id=user_id, method_id=method_id)
-    context_of(request).code_throttle.admit("send", user_id=user_id)
+    ctx = context_of(request)
+    ctx.code_throttle.admit("send", user_id=user_id)
     notify.send_code(session, method=method, now=now)
-    return ContactMethodOut.model_validate(method)
+    return ContactMethodOut.shown(method, ctx.sealer)
 
 
 @router.post(

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.pipeline.notify import errors as notify_errors
 from watchkeeper.pipeline.notify import service as notify
-from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn, VerifyIn
+from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn, VerifyIn, opened
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import Outcome, attempt, submit
@@ -42,11 +42,14 @@ class HandoffForm(BaseModel):
 def _page(request: Request, principal: Principal, **extra: Any) -> Response:
     user_id = principal.user_id
 
+    sealer = context_of(request).sealer
+
     def load(session: Session) -> dict[str, Any]:
         methods = notify.list_methods(session, user_id=user_id)
         rules = notify.list_rules(session, user_id=user_id)
         return {
             "methods": methods,
+            "addresses": {m.id: opened(sealer, m.address) for m in methods},
             "labels": {m.id: _label(m.label, m.kind) for m in methods},
             "rules": {
                 urgency: [r for r in rules if r.urgency == urgency] for urgency, _ in URGENCIES
@@ -80,10 +83,14 @@ def show(request: Request, principal: UiViewer) -> Response:
 def add_method(request: Request, principal: UiViewer, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
+    ctx = context_of(request)
+
     def action(session: Session, data: ContactMethodIn) -> tuple[str, str | None]:
-        context_of(request).code_throttle.admit("send", user_id=principal.user_id)
-        method = notify.add_method(session, user_id=principal.user_id, data=data, now=now)
-        return method.label, method.secret
+        ctx.code_throttle.admit("send", user_id=principal.user_id)
+        method = notify.add_method(
+            session, user_id=principal.user_id, data=data, now=now, sealer=ctx.sealer
+        )
+        return method.label, method.secret and opened(ctx.sealer, method.secret)
 
     outcome = submit(request, ContactMethodIn, form, action)
     if outcome.ok and outcome.value is not None and outcome.value[1] is not None:
