@@ -14,7 +14,7 @@ from watchkeeper.db import migrate
 from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 
-BEFORE = "0009"  # the last revision that stored contact methods in plain text
+BEFORE = "0010"  # the last revision that stored contact methods in plain text
 URL = "tgram://123456789:AAH-bot-token/987654"
 SECRET = "whsec_c2VjcmV0IHNpZ25pbmcga2V5IGJ5dGVz"
 

@@ -7,8 +7,8 @@ database that holds contact methods needs that key: `watchkeeper serve` and
 `watchkeeper db upgrade` pass it. Sealed values are longer than the 100 characters
 `secret` had.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03 11:00:00
 """
 
@@ -21,8 +21,8 @@ from alembic import context, op
 
 from watchkeeper.db.sealing import PREFIX, Sealer
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
