@@ -16,7 +16,10 @@ measure the throttle, not the pipeline.
 Rates alternate between the two systems in each round, so machine noise hits them alike;
 the table shows medians over rounds.
 
-Usage: python -m bench.paging [--rates 10,100] [--seconds 10] [--rounds 3]
+The storm and sustained cases are in bench/storm.py.
+
+Usage: python -m bench.paging [--case rates|storm|sustained] [--database sqlite|postgresql]
+       [--rates 10,100] [--storm 20000] [--seconds 10] [--rounds 3]
        [--alertmanager /usr/bin/prometheus-alertmanager]
 """
 
@@ -24,85 +27,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx2
-
+from bench import storm
+from bench.ingest import database_url
 from bench.ingest_load import HttpConnection
-
-KEY = re.compile(rb"bench-\d+-\d+-\d+")
-CONNECTIONS = 8
-WATCHKEEPER = (sys.executable, "-m", "watchkeeper")
-SETTLE_TIMEOUT = 60.0
-ALERTMANAGER_CONFIG = """\
-route:
-  receiver: sink
-  group_by: ['...']
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 24h
-receivers:
-  - name: sink
-    webhook_configs:
-      - url: '{url}'
-        send_resolved: false
-"""
-
-
-@dataclass
-class Sink:
-    """A webhook receiver that notes when it first read each alert key."""
-
-    arrivals: dict[bytes, float] = field(default_factory=dict)
-    bodies: list[bytes] = field(default_factory=list)
-    port: int = 0
-
-    async def start(self) -> asyncio.Server:
-        server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.port = server.sockets[0].getsockname()[1]
-        return server
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line.lower().startswith(b"content-length:"):
-                        length = int(line.split(b":", 1)[1])
-                body = await reader.readexactly(length)
-                now = time.perf_counter()
-                for key in KEY.findall(body):
-                    self.arrivals.setdefault(key, now)
-                self.bodies.append(body)
-                writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass  # the sender hung up, or the run is over
-        finally:
-            writer.close()
-
-
-@dataclass
-class Target:
-    """A system under test: where alerts go and how one is written."""
-
-    name: str
-    port: int
-    path: str
-    body: Callable[[str], bytes]
+from bench.paging_systems import (
+    CONNECTIONS,
+    SETTLE_TIMEOUT,
+    Alertmanager,
+    Sink,
+    Target,
+    Watchkeeper,
+)
 
 
 @dataclass
@@ -111,50 +53,6 @@ class Outcome:
     delivered: int
     p50_ms: float
     p99_ms: float
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(url, timeout=0.5).status_code == 200:
-                return
-        except httpx2.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} not ready after {timeout} s")
-
-
-def _alertmanager_body(key: str) -> bytes:
-    now = datetime.now(UTC).isoformat()
-    alert = {"labels": {"alertname": key}, "annotations": {"summary": key}, "startsAt": now}
-    return json.dumps([alert]).encode()
-
-
-def _watchkeeper_body(key: str) -> bytes:
-    now = datetime.now(UTC).isoformat()
-    alert = {
-        "status": "firing",
-        "labels": {"alertname": key, "severity": "critical"},
-        "annotations": {"summary": key},
-        "startsAt": now,
-    }
-    body = {
-        "version": "4",
-        "groupKey": f'{{}}:{{alertname="{key}"}}',
-        "receiver": "watchkeeper",
-        "status": "firing",
-        "alerts": [alert],
-    }
-    return json.dumps(body).encode()
 
 
 async def _send_at_rate(target: Target, keys: list[str], rate: float) -> dict[bytes, float]:
@@ -201,154 +99,58 @@ async def _measure(sink: Sink, target: Target, rate: float, seconds: float, tag:
     return Outcome(len(sent), len(latencies), statistics.median(latencies), p99)
 
 
-class Watchkeeper:
-    """`watchkeeper serve` on a fresh SQLite data dir, paging the admin by webhook."""
-
-    def __init__(self, workdir: Path, sink: Sink) -> None:
-        self.port = _free_port()
-        self.env = {
-            **os.environ,
-            "WATCHKEEPER_DATA_DIR": str(workdir / "watchkeeper"),
-            "WATCHKEEPER_LOG_LEVEL": "WARNING",
-            "WATCHKEEPER_OUTBOUND_ALLOW_CIDRS": "127.0.0.1/32",
-            "WATCHKEEPER_NOTIFY_THROTTLE_SECONDS": "0",
-            "WATCHKEEPER_INGEST_RATE_LIMIT": "100000 per second",
-        }
-        self.sink = sink
-        self.process = subprocess.Popen(
-            [*WATCHKEEPER, "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_ready(f"http://127.0.0.1:{self.port}/readyz")
-
-    async def prepare(self) -> Target:
-        token = subprocess.run(
-            [*WATCHKEEPER, "token", "create", "--user", "admin", "--name", "bench"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()[-1]
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx2.AsyncClient(
-            base_url=f"http://127.0.0.1:{self.port}", headers=headers, timeout=30
-        ) as api:
-            me = (await api.get("/api/v1/me")).json()
-            url = f"http://127.0.0.1:{self.sink.port}/watchkeeper"
-            method = await _ok(
-                api.post(
-                    f"/api/v1/users/{me['id']}/contact-methods",
-                    json={"kind": "webhook", "address": url},
-                )
-            )
-            code = await self._code()
-            await _ok(
-                api.post(
-                    f"/api/v1/users/{me['id']}/contact-methods/{method['id']}/verify",
-                    json={"code": code},
-                )
-            )
-            level = {"targets": [{"type": "user", "id": me["id"]}], "delay_minutes": 30}
-            policy = await _ok(
-                api.post("/api/v1/escalation-policies", json={"name": "bench", "levels": [level]})
-            )
-            service = await _ok(
-                api.post(
-                    "/api/v1/services",
-                    json={"name": "bench", "escalation_policy_id": policy["id"]},
-                )
-            )
-            integration = await _ok(
-                api.post(
-                    f"/api/v1/services/{service['id']}/integrations",
-                    json={"type": "alertmanager", "name": "bench"},
-                )
-            )
-        path = f"/api/v1/integrations/{integration['key']}/alertmanager"
-        return Target("watchkeeper", self.port, path, _watchkeeper_body)
-
-    async def _code(self) -> str:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            for body in self.sink.bodies:
-                if found := re.search(rb"code is (\d{6})", body):
-                    return found.group(1).decode()
-            await asyncio.sleep(0.05)
-        raise RuntimeError("the verification code never reached the sink")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(30)
-
-
-class Alertmanager:
-    def __init__(self, binary: str, workdir: Path, sink: Sink) -> None:
-        self.port = _free_port()
-        config = workdir / "alertmanager.yml"
-        config.write_text(
-            ALERTMANAGER_CONFIG.format(url=f"http://127.0.0.1:{sink.port}/alertmanager")
-        )
-        self.process = subprocess.Popen(
-            [
-                binary,
-                f"--config.file={config}",
-                f"--storage.path={workdir / 'alertmanager'}",
-                f"--web.listen-address=127.0.0.1:{self.port}",
-                "--cluster.listen-address=",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_ready(f"http://127.0.0.1:{self.port}/-/ready")
-
-    def target(self) -> Target:
-        return Target("alertmanager", self.port, "/api/v2/alerts", _alertmanager_body)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(30)
-
-
-async def _ok(request: Any) -> Any:
-    response = await request
-    if response.status_code >= 300:
-        raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text}")
-    return response.json()
-
-
 async def main(args: argparse.Namespace) -> None:
-    rates = [float(rate) for rate in args.rates.split(",")]
     sink = Sink()
     server = await sink.start()
-    with tempfile.TemporaryDirectory(prefix="wk-bench-paging-") as tmp:
-        workdir = Path(tmp)
-        watchkeeper = Watchkeeper(workdir, sink)
-        alertmanager = None
-        try:
-            targets = [await watchkeeper.prepare()]
-            if Path(args.alertmanager).exists():
-                alertmanager = Alertmanager(args.alertmanager, workdir, sink)
-                targets.append(alertmanager.target())
-            else:
+    try:
+        with tempfile.TemporaryDirectory(prefix="wk-bench-paging-") as tmp:
+            binary = args.alertmanager if Path(args.alertmanager).exists() else None
+            if binary is None:
                 print(f"no {args.alertmanager}: Watchkeeper alone", file=sys.stderr)
-            results: dict[tuple[str, float], list[Outcome]] = {}
-            runs = 0
-            for _ in range(args.rounds):
-                for rate in rates:
-                    for target in targets:
-                        runs += 1  # every run sends alerts never seen before
-                        tag = f"{runs}-{int(rate)}"
-                        outcome = await _measure(sink, target, rate, args.seconds, tag)
-                        results.setdefault((target.name, rate), []).append(outcome)
-                        await asyncio.sleep(1.0)  # let the system drain before the next
-            _print(results, args)
-        finally:
-            watchkeeper.stop()
-            if alertmanager is not None:
-                alertmanager.stop()
-            server.close()
+            print(f"Watchkeeper on {args.database}")
+            if args.case == "storm":
+                storms = await storm.run_storm(
+                    sink, Path(tmp), binary, args.database, count=args.storm, rounds=args.rounds
+                )
+                storm.print_storm(storms, args.storm)
+            elif args.case == "sustained":
+                runs = await storm.run_sustained(
+                    sink, Path(tmp), binary, args.database, seconds=args.seconds, rounds=args.rounds
+                )
+                storm.print_sustained(runs, args.seconds)
+            else:
+                with database_url(args.database, Path(tmp)) as url:
+                    await _rates(sink, Path(tmp), binary, url, args)
+    finally:
+        server.close()
+
+
+async def _rates(
+    sink: Sink, workdir: Path, binary: str | None, url: str, args: argparse.Namespace
+) -> None:
+    rates = [float(rate) for rate in args.rates.split(",")]
+    watchkeeper = Watchkeeper(workdir, sink, url)
+    alertmanager = None
+    try:
+        targets = [await watchkeeper.prepare()]
+        if binary is not None:
+            alertmanager = Alertmanager(binary, workdir, sink)
+            targets.append(alertmanager.target())
+        results: dict[tuple[str, float], list[Outcome]] = {}
+        runs = 0
+        for _ in range(args.rounds):
+            for rate in rates:
+                for target in targets:
+                    runs += 1  # every run sends alerts never seen before
+                    tag = f"{runs}-{int(rate)}"
+                    outcome = await _measure(sink, target, rate, args.seconds, tag)
+                    results.setdefault((target.name, rate), []).append(outcome)
+                    await asyncio.sleep(1.0)  # let the system drain before the next
+        _print(results, args)
+    finally:
+        watchkeeper.stop()
+        if alertmanager is not None:
+            alertmanager.stop()
 
 
 def _print(results: dict[tuple[str, float], list[Outcome]], args: argparse.Namespace) -> None:
@@ -378,8 +180,14 @@ def _print(results: dict[tuple[str, float], list[Outcome]], args: argparse.Names
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--case", choices=["rates", "storm", "sustained"], default="rates")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--rates", default="10,100")
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--storm", type=int, default=20_000, help="alerts in the storm")
+    parser.add_argument("--seconds", type=float, default=None, help="10 (rates), 30 (sustained)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--alertmanager", default="/usr/bin/prometheus-alertmanager")
-    asyncio.run(main(parser.parse_args()))
+    arguments = parser.parse_args()
+    if arguments.seconds is None:
+        arguments.seconds = 30.0 if arguments.case == "sustained" else 10.0
+    asyncio.run(main(arguments))
