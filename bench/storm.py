@@ -50,6 +50,7 @@ class StormResult:
     quiet_paged: int
     quiet_p50_ms: float
     quiet_max_ms: float
+    quiet_accept_max_ms: float  # of that, the longest wait for the quiet alert's 202
 
 
 @dataclass
@@ -112,8 +113,11 @@ async def _send_all(port: int, path: str, bodies: list[bytes]) -> float:
     return time.perf_counter()
 
 
-async def _quiet(sink: Sink, target: Target, tag: str, stop: asyncio.Event) -> dict[bytes, float]:
-    """One alert every QUIET_EVERY seconds until `stop`; returns key -> send time."""
+async def _quiet(
+    target: Target, tag: str, stop: asyncio.Event, accepted: dict[bytes, float]
+) -> dict[bytes, float]:
+    """One alert every QUIET_EVERY seconds until `stop`; returns key -> send time, and
+    notes in `accepted` when each was answered."""
     sent: dict[bytes, float] = {}
     connection = HttpConnection("127.0.0.1", target.port)
     try:
@@ -124,6 +128,7 @@ async def _quiet(sink: Sink, target: Target, tag: str, stop: asyncio.Event) -> d
             status, _ = await connection.post(target.path, target.body(key))
             if status >= 300:
                 raise RuntimeError(f"{target.name} refused a quiet alert: {status}")
+            accepted[key.encode()] = time.perf_counter()
             number += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), QUIET_EVERY)
@@ -164,7 +169,8 @@ async def storm(
 ) -> StormResult:
     bodies = _storm_bodies(system, count)
     stop = asyncio.Event()
-    quiet = asyncio.create_task(_quiet(sink, quiet_target, tag, stop))
+    answered: dict[bytes, float] = {}
+    quiet = asyncio.create_task(_quiet(quiet_target, tag, stop, answered))
     await asyncio.sleep(QUIET_EVERY * 2)  # a few quiet pages before the storm
     started = time.perf_counter()
     accepted = await _send_all(storm_target.port, storm_target.path, bodies)
@@ -179,6 +185,7 @@ async def storm(
         await asyncio.sleep(0.05)
     during = {key: at for key, at in sent.items() if started <= at <= correlated}
     late = [(sink.arrivals[key] - at) * 1000 for key, at in during.items() if key in sink.arrivals]
+    intake = [(answered[key] - at) * 1000 for key, at in during.items() if key in answered]
     missing = len(during) - len(late)
     return StormResult(
         accepted_s=accepted - started,
@@ -187,6 +194,7 @@ async def storm(
         quiet_paged=len(during) - missing,
         quiet_p50_ms=statistics.median(late) if late else float("nan"),
         quiet_max_ms=max(late) if late and not missing else float("inf"),
+        quiet_accept_max_ms=max(intake, default=float("nan")),
     )
 
 
@@ -310,7 +318,7 @@ def print_storm(results: dict[str, list[StormResult]], count: int) -> None:
     )
     print(
         f"{'system':<13}{'accepted s':>11}{'correlated s':>14}{'quiet sent':>11}"
-        f"{'paged':>7}{'p50 ms':>9}{'max ms':>9}"
+        f"{'paged':>7}{'p50 ms':>9}{'max ms':>9}{'202 max ms':>11}"
     )
     for name, rows in results.items():
         if not rows:
@@ -322,6 +330,7 @@ def print_storm(results: dict[str, list[StormResult]], count: int) -> None:
             f"{statistics.median(r.quiet_paged for r in rows):>7.0f}"
             f"{statistics.median(r.quiet_p50_ms for r in rows):>9.1f}"
             f"{statistics.median(r.quiet_max_ms for r in rows):>9.1f}"
+            f"{statistics.median(r.quiet_accept_max_ms for r in rows):>11.1f}"
         )
     ours, theirs = results["watchkeeper"], results["alertmanager"]
     if ours and theirs:

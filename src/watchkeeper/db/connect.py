@@ -18,10 +18,20 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# JSON columns (event bodies, labels, timeline data) are read and written on every hot
+# path; orjson does both several times faster than the standard library.
+JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
 BEGIN_MODE_OPTION = "watchkeeper_sqlite_begin"
 
 
@@ -52,6 +62,7 @@ def create_db_engine(
             max_overflow=pool_size,
             pool_pre_ping=True,
             connect_args=connect_args or {},
+            **JSON_CODEC,
         )
     raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
@@ -65,7 +76,7 @@ def _sqlite_engine(
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
         keep_private(Path(database))
-    engine = create_engine(url, connect_args=args, pool_size=8, max_overflow=32)
+    engine = create_engine(url, connect_args=args, pool_size=8, max_overflow=32, **JSON_CODEC)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -127,21 +127,70 @@ class Runner:
     # -- work --------------------------------------------------------------------------
 
     def run_pending(self, *, only_due: bool = False) -> dict[str, int]:
-        """Run modules (all, or only those due) until each reports no more work."""
-        handled: dict[str, int] = {}
+        """Run modules (all, or only those due) until each reports no more work.
+
+        They take turns: while one has more to do (a storm being correlated), every stage
+        of the page path runs again after each of its runs, so what one batch produced is
+        escalated, planned and sent before the next batch, not after the whole storm.
+        """
         now_mono = time.monotonic()
-        for slot in self._slots:
-            if slot.superseded or (only_due and slot.next_due > now_mono):
-                continue
-            handled[slot.module.name] = self._drain(slot)
+        due = [
+            slot
+            for slot in self._slots
+            if not slot.superseded and not (only_due and slot.next_due > now_mono)
+        ]
+        handled = {slot.module.name: 0 for slot in due}
+        turn = due
+        for _ in range(MAX_DRAIN_ROUNDS):
+            busy = False
+            for slot, rows in zip(turn, self._run_turn(turn), strict=True):
+                handled[slot.module.name] += rows
+                limit = slot.module.batch_limit
+                busy = busy or (rows > 0 and (limit is None or rows >= limit))
+            if not busy or self._stop.is_set():
+                break
+            turn = [slot for slot in due if slot.module.wakeable and not slot.superseded]
+            if self._exclusive:
+                # SQLite: leave the write lock free a moment, for intake waiting to commit.
+                time.sleep(SQLITE_HANDOFF)
+        for slot in due:
             slot.next_due = time.monotonic() + slot.module.interval
         return handled
 
     def run_round(self) -> dict[str, int]:
         """Run every module once, in order: one turn of the loop when all are due."""
+        turn = [slot for slot in self._slots if not slot.superseded]
         return {
-            slot.module.name: self._run_one(slot) for slot in self._slots if not slot.superseded
+            slot.module.name: rows for slot, rows in zip(turn, self._run_turn(turn), strict=True)
         }
+
+    def _run_turn(self, turn: list[_Slot]) -> list[int]:
+        """Run each module once. On SQLite a turn is one transaction, each module in a
+        savepoint of its own: the write lock is taken once per turn, not once per module,
+        so a page goes from alert to outbox without queueing for the lock at every stage,
+        and a module that fails rolls back alone."""
+        if not self._exclusive or len(turn) < 2:
+            return [self._run_one(slot) for slot in turn]
+        outcomes: dict[int, tuple[int, float] | Exception] = {}
+
+        def work(session: Session) -> None:
+            outcomes.clear()
+            for index, slot in enumerate(turn):
+                started = time.perf_counter()
+                try:
+                    with session.begin_nested():
+                        rows = self._step(session, slot)
+                except Exception as exc:
+                    slot.renewing = None
+                    outcomes[index] = exc
+                    continue
+                outcomes[index] = (rows, time.perf_counter() - started)
+
+        try:
+            self.database.run_eagerly(work)
+        except Exception as exc:  # the commit itself failed: nothing of the turn stands
+            outcomes = dict.fromkeys(range(len(turn)), exc)
+        return [self._settle(slot, outcomes[index]) for index, slot in enumerate(turn)]
 
     def heartbeat(self) -> None:
         now = self.clock.now()
@@ -158,37 +207,29 @@ class Runner:
         self.metrics.heartbeat.set(now.timestamp())
         self._last_beat = time.monotonic()
 
-    def _drain(self, slot: _Slot) -> int:
-        total = 0
-        for _ in range(MAX_DRAIN_ROUNDS):
-            rows = self._run_one(slot)
-            total += rows
-            limit = slot.module.batch_limit
-            if rows == 0 or (limit is not None and rows < limit):
-                break
-            if slot.superseded or self._stop.is_set():
-                break
-            if self._exclusive:
-                # SQLite: leave the write lock free a moment, for intake waiting to commit.
-                time.sleep(SQLITE_HANDOFF)
-        return total
-
     def _run_one(self, slot: _Slot) -> int:
-        module = slot.module
         started = time.perf_counter()
         try:
             rows = self.database.run_eagerly(lambda session: self._step(session, slot))
         except Exception as exc:
+            return self._settle(slot, exc)
+        return self._settle(slot, (rows, time.perf_counter() - started))
+
+    def _settle(self, slot: _Slot, outcome: tuple[int, float] | Exception) -> int:
+        """After the commit: count a module's run, or report its failure."""
+        module = slot.module
+        if isinstance(outcome, Exception):
             slot.held_until = None
             self.metrics.failures.labels(module.name).inc()
-            slot.last_error = repr(exc)
-            log.exception("engine module failed", module=module.name)
+            slot.last_error = repr(outcome)
+            log.error("engine module failed", module=module.name, exc_info=outcome)
             return 0
+        rows, seconds = outcome
         if slot.renewing is not None:
             slot.held_until, slot.renewing = slot.renewing, None
         if isinstance(module, AfterCommit):
             module.after_commit(self.wake)
-        self.metrics.run_seconds.labels(module.name).observe(time.perf_counter() - started)
+        self.metrics.run_seconds.labels(module.name).observe(seconds)
         self.metrics.rows.labels(module.name).inc(rows)
         self.metrics.last_success.labels(module.name).set(time.time())
         slot.last_error = None

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.pipeline.ingest.models import Event
 
-BATCH = 2000
-LANE_SHARE = 500
+BATCH = 1000
+LANE_SHARE = 100
 MIN_SHARE = 50
 MAX_LANES = 64
 
