@@ -16,10 +16,12 @@ NOTHING_LEFT = 1 << 30  # a batch limit no run reaches: stop after this run
 
 class Correlate:
     name = "correlate"
-    version = 2
+    version = 3
     interval = 1.0
     wakeable = True
-    exclusive = True  # events are handled strictly in order
+    # Several engines may correlate on PostgreSQL: each claims its lanes (pipeline/correlate/
+    # pending.py). On SQLite one engine does, as it runs every module.
+    exclusive = False
 
     def __init__(
         self,

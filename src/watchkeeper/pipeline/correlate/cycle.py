@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from watchkeeper.pipeline.correlate import context, service, state, writes
+from watchkeeper.pipeline.correlate import context, pending, service, state, writes
 from watchkeeper.pipeline.correlate.pending import Lanes
 from watchkeeper.pipeline.correlate.service import Outcome
 
@@ -27,8 +27,8 @@ def run_once(
 ) -> list[Outcome]:
     """Correlate one batch of pending events; returns what became of each, in id order.
 
-    Per lane events are taken strictly in id order by one engine at a time (the module's
-    lease is exclusive), so a trigger and its resolve are never handled out of order.
+    Each lane is taken in id order by one engine at a time (SQLite: the module's lease;
+    PostgreSQL: a lock per lane), so a trigger and its resolve never swap places.
     """
     events = (lanes or Lanes()).take(session)
     if not events:
@@ -38,6 +38,7 @@ def run_once(
     else:
         ctx = context.load(session, now, flap_changes=flap_changes, flap_window=flap_window)
     batch = service.parse(events, ctx)
+    pending.lock_services(session, {routed.service_id for routed in batch})
     held = state.load(session, batch, ctx, now)
     decided = service.decide(session, batch, held, ctx, now)
     return writes.apply(session, held, decided, now)

@@ -9,6 +9,10 @@ Within a lane events are taken strictly in id order. Across lanes, two events wi
 same fingerprint keep their order too: a routing rule may send both to one service, so an
 event whose fingerprint has an earlier event still waiting in another lane stays for a
 later run.
+
+On PostgreSQL several engines correlate at once, each claiming the lanes it takes with an
+advisory lock that lasts its transaction; `lock_services` then serialises writers of the
+same service (routing may send two lanes' alerts to one), in id order, so no deadlock.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, union_all
+from sqlalchemy import func, select, text, union_all
 from sqlalchemy.orm import Session
 
 from watchkeeper.pipeline.ingest.models import Event
@@ -28,6 +32,12 @@ BATCH = 1000
 LANE_SHARE = 100
 MIN_SHARE = 50
 MAX_LANES = 64
+# Advisory lock spaces (PostgreSQL): a lane being correlated, and a service being written.
+# Locks are database-wide, so the space is named per schema: installations that share a
+# database in separate schemas do not hold each other's lanes.
+LANE_LOCKS = "watchkeeper:lane"
+SERVICE_LOCKS = "watchkeeper:service"
+_SPACE = "hashtext(current_schema() || ':' || CAST(:space AS text))"
 
 # A loose index scan: each step asks the pending index for the next service id, so the
 # cost is one index probe per lane, however many events wait in each.
@@ -73,19 +83,21 @@ class Lanes:
 
     def take(self, session: Session) -> list[Pending]:
         lanes = self._lanes(session)
+        shared = session.get_bind().dialect.name == "postgresql"
+        if shared:
+            lanes = _claim(session, lanes)
         if not lanes:
             self.truncated = False
             return []
         share = max(self.min_share, min(self.share, self.batch // len(lanes)))
         taken = _heads(session, lanes, share)
-        last: dict[int, int] = {}  # lane -> the last id taken from it
         counts = Counter(event.service_id for event in taken)
-        for event in taken:
-            last[event.service_id] = event.id
-        cut = {lane: last[lane] for lane, count in counts.items() if count >= share}
-        if cut and len(lanes) > 1:
-            taken = _keep_fingerprint_order(session, taken, cut)
-        self.truncated = bool(cut) or len(lanes) == MAX_LANES
+        cut = any(count >= share for count in counts.values())
+        # Alone (SQLite), only a lane cut short leaves events of another lane's fingerprint
+        # behind; on PostgreSQL another engine may hold the lane they wait in.
+        if taken and (shared or (cut and len(lanes) > 1)):
+            taken = _keep_fingerprint_order(session, taken)
+        self.truncated = cut or len(lanes) == MAX_LANES
         return taken
 
     def _lanes(self, session: Session) -> list[int]:
@@ -131,34 +143,39 @@ def _heads(session: Session, lanes: Sequence[int], share: int) -> list[Pending]:
     return sorted((Pending(*row) for row in rows), key=lambda event: event.id)
 
 
-def _keep_fingerprint_order(
-    session: Session, taken: list[Pending], cut: dict[int, int]
-) -> list[Pending]:
-    """Leave for later the events whose fingerprint has an earlier event left behind
-    (and, so that each lane stays in order, what comes after them in their lane).
+def _claim(session: Session, lanes: list[int]) -> list[int]:
+    """PostgreSQL: the lanes no other engine is correlating now, each locked for this
+    transaction (a lock that is not free is skipped, never waited for)."""
+    if not lanes:
+        return []
+    rows = session.execute(
+        text(
+            "SELECT lane FROM unnest(CAST(:lanes AS integer[])) AS lane "
+            f"WHERE pg_try_advisory_xact_lock({_SPACE}, lane) ORDER BY lane"
+        ),
+        {"lanes": lanes, "space": LANE_LOCKS},
+    )
+    return [int(row[0]) for row in rows]
 
-    Only lanes cut short (`cut`: lane -> the last id taken from it) left events behind,
-    and only events after the earliest cut can come after one of those.
-    """
-    after = min(cut.values())
-    fingerprints = {event.fingerprint for event in taken if event.id > after}
-    if not fingerprints:
+
+def _keep_fingerprint_order(session: Session, taken: list[Pending]) -> list[Pending]:
+    """Leave for later the events whose fingerprint has an earlier event left behind, in
+    a lane cut short or held by another engine (and, so that each lane stays in order,
+    what comes after them in their lane)."""
+    ids = [event.id for event in taken]
+    rows = session.execute(
+        select(Event.fingerprint, func.min(Event.id))
+        .where(
+            Event.processed_at.is_(None),
+            Event.fingerprint.in_(sorted({event.fingerprint for event in taken})),
+            Event.id < max(ids),
+            Event.id.not_in(ids),
+        )
+        .group_by(Event.fingerprint)
+    ).all()
+    earliest = {fingerprint: int(first) for fingerprint, first in rows}
+    if not earliest:
         return taken
-    left_behind = or_(
-        *(and_(Event.service_id == lane, Event.id > last) for lane, last in cut.items())
-    )
-    earliest = dict(
-        session.execute(
-            select(Event.fingerprint, func.min(Event.id))
-            .where(
-                Event.processed_at.is_(None),
-                Event.fingerprint.in_(sorted(fingerprints)),
-                Event.id > after,
-                left_behind,
-            )
-            .group_by(Event.fingerprint)
-        ).all()
-    )
     # A lane stays a queue: from its first event that must wait, the rest of it waits too;
     # what waits that way holds back its fingerprint in other lanes in turn.
     while True:
@@ -176,3 +193,16 @@ def _keep_fingerprint_order(
                 held = True
         if not held:
             return kept
+
+
+def lock_services(session: Session, service_ids: set[int]) -> None:
+    """PostgreSQL: wait for, then hold until commit, the services this batch writes to,
+    in id order; another engine's batch routed to the same service waits its turn, so
+    alerts dedup and group as if one engine had done both."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for service_id in sorted(service_ids):
+        session.execute(
+            text(f"SELECT pg_advisory_xact_lock({_SPACE}, :service)"),
+            {"space": SERVICE_LOCKS, "service": service_id},
+        )
