@@ -61,7 +61,14 @@ class Harness:
         settings give, instead of recording."""
         self.runner = self._runner(notify_channels(self.settings))
 
-    def _runner(self, channels: dict[str, Channel]) -> Runner:
+    def another_engine(self) -> Runner:
+        """A second engine on the same database and channels, as a second host runs."""
+        channel: Channel = self.channel
+        channels = {"email": channel, "apprise": channel, "webhook": channel}
+        return self._runner(channels, holder="another-host:1:engine")
+
+    def _runner(self, channels: dict[str, Channel], holder: str | None = None) -> Runner:
+        extra = {"holder": holder} if holder else {}
         return Runner(
             database=self.db,
             modules=build(
@@ -74,6 +81,7 @@ class Harness:
             ),
             clock=self.clock,
             metrics=EngineMetrics(CollectorRegistry()),
+            **extra,
         )
 
     def service(self, name: str = "web", **fields: Any) -> int:

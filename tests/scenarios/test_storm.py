@@ -14,9 +14,9 @@ from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.ingest.models import Event
 
 
-def storm_body(start: int, count: int) -> dict[str, Any]:
+def storm_body(start: int, count: int, name: str = "RegionDown") -> dict[str, Any]:
     """One Alertmanager notification of `count` distinct firing instances of one alert."""
-    body = firing("RegionDown")
+    body = firing(name)
     template = body["alerts"][0]
     body["alerts"] = [
         {**template, "labels": {**template["labels"], "instance": f"node-{n}"}}

@@ -84,8 +84,8 @@ class Lanes:
     def take(self, session: Session) -> list[Pending]:
         lanes = self._lanes(session)
         shared = session.get_bind().dialect.name == "postgresql"
-        if shared:
-            lanes = _claim(session, lanes)
+        if shared:  # enough lanes for one batch; other engines take the rest
+            lanes = _claim(session, lanes, limit=max(1, self.batch // self.share))
         if not lanes:
             self.truncated = False
             return []
@@ -143,19 +143,20 @@ def _heads(session: Session, lanes: Sequence[int], share: int) -> list[Pending]:
     return sorted((Pending(*row) for row in rows), key=lambda event: event.id)
 
 
-def _claim(session: Session, lanes: list[int]) -> list[int]:
-    """PostgreSQL: the lanes no other engine is correlating now, each locked for this
-    transaction (a lock that is not free is skipped, never waited for)."""
+def _claim(session: Session, lanes: list[int], *, limit: int) -> list[int]:
+    """PostgreSQL: up to `limit` lanes no other engine is correlating now, each locked for
+    this transaction (a lock that is not free is skipped, never waited for). No ORDER BY:
+    the scan stops, and stops locking, at the limit."""
     if not lanes:
         return []
     rows = session.execute(
         text(
             "SELECT lane FROM unnest(CAST(:lanes AS integer[])) AS lane "
-            f"WHERE pg_try_advisory_xact_lock({_SPACE}, lane) ORDER BY lane"
+            f"WHERE pg_try_advisory_xact_lock({_SPACE}, lane) LIMIT :limit"
         ),
-        {"lanes": lanes, "space": LANE_LOCKS},
+        {"lanes": lanes, "space": LANE_LOCKS, "limit": limit},
     )
-    return [int(row[0]) for row in rows]
+    return sorted(int(row[0]) for row in rows)
 
 
 def _keep_fingerprint_order(session: Session, taken: list[Pending]) -> list[Pending]:
