@@ -67,8 +67,7 @@ class Harness:
         channels = {"email": channel, "apprise": channel, "webhook": channel}
         return self._runner(channels, holder="another-host:1:engine")
 
-    def _runner(self, channels: dict[str, Channel], holder: str | None = None) -> Runner:
-        extra = {"holder": holder} if holder else {}
+    def _runner(self, channels: dict[str, Channel], holder: str = "scenario:1:engine") -> Runner:
         return Runner(
             database=self.db,
             modules=build(
@@ -81,7 +80,7 @@ class Harness:
             ),
             clock=self.clock,
             metrics=EngineMetrics(CollectorRegistry()),
-            **extra,
+            holder=holder,
         )
 
     def service(self, name: str = "web", **fields: Any) -> int:
