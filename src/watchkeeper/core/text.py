@@ -46,3 +46,14 @@ def problems_in(data: Any, location: str) -> Iterator[tuple[str, str]]:
                     stack.append((f"{where}.{key}", item))
         elif isinstance(value, list):
             stack.extend((f"{where}.{index}", item) for index, item in enumerate(value))
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: object) -> object:
+    """`value` for a CSV cell, with a leading `'` when a spreadsheet would run it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
+from watchkeeper.core.text import inert_cell
 from watchkeeper.incidents import queries
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.queries import CSV_COLUMNS, IncidentFilter
@@ -61,7 +62,7 @@ def export_incidents(_: ApiViewer, request: Request, where: Filter) -> Streaming
         writer.writerow(CSV_COLUMNS)
         with database.transaction(write=False) as session:
             for index, row in enumerate(queries.csv_rows(session, where=where)):
-                writer.writerow(row)
+                writer.writerow([inert_cell(value) for value in row])
                 if index % 500 == 0:
                     yield buffer.getvalue()
                     buffer.seek(0)
