@@ -23,7 +23,7 @@ from watchkeeper.core.errors import (
     Unavailable,
     WatchkeeperError,
 )
-from watchkeeper.db.errors import is_unavailable
+from watchkeeper.db.errors import is_transient, is_unavailable
 from watchkeeper.web.deps import Redirect
 from watchkeeper.web.redaction import redact_path
 from watchkeeper.web.ui.templating import templates
@@ -169,6 +169,13 @@ def _from_http(request: Request, exc: Exception) -> Response:
 
 
 def _from_unexpected(request: Request, exc: Exception) -> Response:
+    if is_transient(exc):
+        # SQLite's busy timeout ran out (another writer held the lock), or PostgreSQL gave
+        # up on a lock or a serialization: the transaction rolled back, so retrying is safe.
+        log.warning("database busy", path=request.url.path, error=str(exc))
+        busy = Unavailable("the database is busy; nothing was changed; retry shortly")
+        busy.extra["retry_after"] = 1
+        return _from_domain(request, busy)
     if is_unavailable(exc):
         log.error("database unavailable", path=redact_path(request.url.path), error=str(exc))
         down = Unavailable("the database is unreachable; retry shortly")
