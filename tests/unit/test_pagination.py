@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -44,3 +46,40 @@ def test_a_cursor_cannot_be_reused_with_another_sort() -> None:
 def test_limits_outside_1_to_200_are_invalid(limit: int) -> None:
     with pytest.raises(Invalid):
         check_limit(limit)
+
+
+def _crafted(sort: Sort, values: object) -> str:
+    raw = json.dumps({"s": str(sort), "v": values}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [["v", {"$gt": 1}]],
+        [["v", [1, 2]]],
+        [["v", 2**70]],
+        [["v", "7"]],
+        [["v", True]],
+        [["v", None]],
+        [["dt", "2026-01-01T00:00:00"]],
+        [["dt", "2026-01-01T00:00:00+00:00"]],
+        [["v", 1], ["v", 2]],
+        {"v": 1},
+        [{"v": 1}],
+    ],
+)
+def test_a_crafted_cursor_with_values_of_the_wrong_type_is_invalid(values: object) -> None:
+    sort = Sort("id")
+    with pytest.raises(Invalid) as caught:
+        decode_cursor(_crafted(sort, values), sort, kinds=[int])
+    assert caught.value.errors[0].location == "query.cursor"
+
+
+def test_a_cursor_keeps_aware_datetimes_and_ids_of_the_kinds_asked_for() -> None:
+    sort = Sort("created_at")
+    when = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    cursor = encode_cursor(sort, [when, 42])
+    assert decode_cursor(cursor, sort, kinds=[datetime, int]) == [when, 42]
+    with pytest.raises(Invalid):
+        decode_cursor(cursor, sort, kinds=[int, int])

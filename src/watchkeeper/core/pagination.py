@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.ids import MAX_ID
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -95,14 +96,22 @@ def encode_cursor(sort: Sort, values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
-    """Decode a cursor made by `encode_cursor` for the same sort, or raise Invalid."""
+def decode_cursor(cursor: str, sort: Sort, *, kinds: Sequence[type] | None = None) -> list[Any]:
+    """Decode a cursor made by `encode_cursor` for the same sort, or raise Invalid.
+
+    A client can craft a cursor, so with `kinds` (the Python types of the key columns)
+    each value must be one of them and fit the column: a dict, a list or a 2^70 that
+    reached the database would fail there (a 500), not here.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if data["s"] != str(sort):
+        if not isinstance(data, dict) or data["s"] != str(sort) or not isinstance(data["v"], list):
             raise ValueError("cursor belongs to another sort order")
-        return [_untag(item) for item in data["v"]]
+        values = [_untag(item) for item in data["v"]]
+        if kinds is not None and not _fits(values, kinds):
+            raise ValueError("cursor values do not fit the sort keys")
+        return values
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise Invalid(
             "invalid cursor",
@@ -119,9 +128,24 @@ def _tag(value: Any) -> list[Any]:
 
 
 def _untag(item: Any) -> Any:
+    if not isinstance(item, list):
+        raise ValueError("unknown cursor value")
     kind, value = item
     if kind == "dt":
         return datetime.fromisoformat(value)
-    if kind == "v":
+    if kind == "v" and (value is None or isinstance(value, str | int | float)):
         return value
     raise ValueError("unknown cursor value")
+
+
+def _fits(values: Sequence[Any], kinds: Sequence[type]) -> bool:
+    if len(values) != len(kinds):
+        return False
+    for value, kind in zip(values, kinds, strict=True):
+        if isinstance(value, bool) or not isinstance(value, kind):
+            return False
+        if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+            return False
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            return False
+    return True

@@ -48,6 +48,11 @@ def looks_valid(token: str, kind: str) -> bool:
     return hmac.compare_digest(_checksum(body), check)
 
 
+def token_pattern(kind: str) -> str:
+    """A regular expression for the shape of a token of `kind` (not its checksum)."""
+    return f"wk_{kind}_[0-9A-Za-z]{{{_RANDOM_CHARS + _CHECKSUM_CHARS}}}"
+
+
 def display_prefix(token: str) -> str:
     """The part of a token that is safe to show in lists (kind and first 4 random chars)."""
     head, _, rest = token.rpartition("_")

@@ -15,6 +15,11 @@ M = TypeVar("M")
 SortKey = InstrumentedAttribute[Any] | tuple[InstrumentedAttribute[Any], ...]
 
 
+def _kind(column: InstrumentedAttribute[Any]) -> type:
+    kind: type = column.type.python_type
+    return kind
+
+
 def paginate(
     session: Session,
     stmt: Select[M],
@@ -33,9 +38,7 @@ def paginate(
     chosen = list(columns) if isinstance(columns, tuple) else [columns]
     keys = chosen if any(c is id_column for c in chosen) else [*chosen, id_column]
     if request.cursor:
-        last = decode_cursor(request.cursor, sort)
-        if len(last) != len(keys):
-            last = decode_cursor("", sort)  # raises Invalid with the standard message
+        last = decode_cursor(request.cursor, sort, kinds=[_kind(key) for key in keys])
         row_key = tuple_(*keys)
         stmt = stmt.where(row_key < tuple_(*last) if sort.descending else row_key > tuple_(*last))
     ordering = [key.desc() if sort.descending else key.asc() for key in keys]

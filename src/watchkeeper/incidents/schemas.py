@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from watchkeeper.catalog.services.schemas import Tags
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 Title = Annotated[str, Field(min_length=1, max_length=255)]
@@ -39,7 +40,7 @@ class IncidentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Title
-    service_id: int
+    service_id: Id
     description: Markdown = ""
     impact: Level = Field(default=3, description="1 extensive, 2 significant, 3 moderate, 4 minor")
     urgency: Level = Field(default=3, description="1 critical, 2 high, 3 medium, 4 low")
@@ -47,8 +48,8 @@ class IncidentCreate(BaseModel):
         default=None, description="Override the matrix; needs `priority_reason`."
     )
     priority_reason: Reason | None = None
-    category_id: int | None = None
-    assignee_id: int | None = None
+    category_id: Id | None = None
+    assignee_id: Id | None = None
     tags: Tags = Field(default_factory=list)
     customer_impact: Markdown = ""
 
@@ -73,8 +74,8 @@ class IncidentUpdate(Patch):
 
     title: Title | None = None
     description: Markdown | None = None
-    service_id: int | None = None
-    category_id: int | None = None
+    service_id: Id | None = None
+    category_id: Id | None = None
     impact: Level | None = None
     urgency: Level | None = None
     priority: PriorityLabel | None = Field(
@@ -84,10 +85,10 @@ class IncidentUpdate(Patch):
     priority_reason: Reason | None = None
     tags: Tags | None = None
     customer_impact: Markdown | None = None
-    assignee_id: int | None = None
-    commander_id: int | None = None
-    communications_lead_id: int | None = None
-    scribe_id: int | None = None
+    assignee_id: Id | None = None
+    commander_id: Id | None = None
+    communications_lead_id: Id | None = None
+    scribe_id: Id | None = None
 
 
 class ResolveIn(BaseModel):
@@ -122,7 +123,7 @@ class TaskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, Field(min_length=1, max_length=500)]
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
 
 class TaskUpdate(Patch):
@@ -130,13 +131,13 @@ class TaskUpdate(Patch):
 
     title: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     done: bool | None = None
-    assignee_id: int | None = None
+    assignee_id: Id | None = None
 
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    incident_ids: list[int] = Field(
+    incident_ids: list[Id] = Field(
         min_length=1, description="Incidents to merge into this one; each closes as a duplicate."
     )
 
@@ -144,7 +145,7 @@ class MergeIn(BaseModel):
 class LinkIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    incident_id: int
+    incident_id: Id
 
 
 class ClockOut(BaseModel):

@@ -1,6 +1,7 @@
 """Request dependencies: the unit of work, the clock, who is asking, CSRF, paging."""
 
 import hmac
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Annotated
@@ -15,7 +16,9 @@ from watchkeeper.catalog.access import errors as access_errors
 from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.errors import FieldError, Invalid
 from watchkeeper.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, Sort, parse_sort
+from watchkeeper.core.text import problem_in, problems_in
 from watchkeeper.web.context import context_of
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -196,6 +199,25 @@ def mark_no_store(request: Request) -> None:
 
 # `dependencies=[NO_STORE]` on a route or router.
 NO_STORE = Depends(mark_no_store)
+
+
+async def refuse_control_text(request: Request) -> None:
+    """422 for NUL, lone surrogates or control characters in a query or JSON body (core.text),
+    the rule ingest applies to payloads, so every stored string can be stored and shown."""
+    found = [
+        FieldError(f"query.{key}", message)
+        for key, value in request.query_params.multi_items()
+        if (message := problem_in(key + value)) is not None
+    ]
+    if request.method not in SAFE_METHODS and "json" in request.headers.get("content-type", ""):
+        try:
+            data = json.loads(await request.body())
+        except (ValueError, RecursionError):
+            data = None  # FastAPI answers malformed JSON itself
+        found += [FieldError(where, message) for where, message in problems_in(data, "body")]
+    if found:
+        summary = "; ".join(f"{error.location}: {error.message}" for error in found[:3])
+        raise Invalid(f"invalid input: {summary}", errors=found)
 
 
 async def _read_form(request: Request) -> FormData:

@@ -23,7 +23,7 @@ from watchkeeper.core.errors import (
     Unavailable,
     WatchkeeperError,
 )
-from watchkeeper.db.errors import is_unavailable
+from watchkeeper.db.errors import is_transient, is_unavailable
 from watchkeeper.web.deps import Redirect
 from watchkeeper.web.redaction import redact_path
 from watchkeeper.web.ui.templating import templates
@@ -48,6 +48,8 @@ PROBLEM_TYPES: Mapping[str, str] = {
     "unavailable": "The server cannot do this right now (usually the database); retry later.",
     "error": "Something failed on the server; the log has the details.",
 }
+# A path id outside what the database holds (core.ids) names nothing: 404, like an unused id.
+_OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal"})
 _STATUS_SLUGS = {400: "bad-request", 405: "method-not-allowed", 413: "payload-too-large"}
 _STATUS_TITLES = {400: "Malformed request", 405: "Method not allowed", 413: "Payload too large"}
 
@@ -134,12 +136,20 @@ def _from_validation(request: Request, exc: Exception) -> Response:
         )
         bad = BadRequest(f"the request body is not valid JSON ({reason})".replace(" ()", ""))
         return _from_domain(request, bad)
+    if raw and all(_is_path_out_of_range(item) for item in raw):
+        names = ", ".join(f"{item['loc'][1]} {item.get('input')}" for item in raw)
+        return _from_domain(request, NotFound(f"nothing has {names}"))
     errors = [
         FieldError(".".join(str(part) for part in item.get("loc", ())), str(item.get("msg")))
         for item in raw
     ]
     summary = "; ".join(f"{error.location}: {error.message}" for error in errors[:3])
     return _from_domain(request, Invalid(f"invalid input: {summary}", errors=errors))
+
+
+def _is_path_out_of_range(item: Mapping[str, Any]) -> bool:
+    location = tuple(item.get("loc", ()))
+    return len(location) == 2 and location[0] == "path" and item.get("type") in _OUT_OF_RANGE
 
 
 def _from_http(request: Request, exc: Exception) -> Response:
@@ -159,6 +169,13 @@ def _from_http(request: Request, exc: Exception) -> Response:
 
 
 def _from_unexpected(request: Request, exc: Exception) -> Response:
+    if is_transient(exc):
+        # SQLite's busy timeout ran out (another writer held the lock), or PostgreSQL gave
+        # up on a lock or a serialization: the transaction rolled back, so retrying is safe.
+        log.warning("database busy", path=request.url.path, error=str(exc))
+        busy = Unavailable("the database is busy; nothing was changed; retry shortly")
+        busy.extra["retry_after"] = 1
+        return _from_domain(request, busy)
     if is_unavailable(exc):
         log.error("database unavailable", path=redact_path(request.url.path), error=str(exc))
         down = Unavailable("the database is unreachable; retry shortly")

@@ -284,6 +284,19 @@ def test_csv_export_has_a_header_and_one_row_per_incident(
     assert rows[1][6] == "Checkout"
 
 
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("http://evil.example","Click")', "+1+cmd", "-2+3", "@SUM(A1:A2)"]
+)
+def test_csv_export_writes_formula_like_titles_as_inert_text(
+    client: TestClient, responder: Person, service_id: int, title: str
+) -> None:
+    _declare(client, responder, service_id, title=title)
+    response = client.get("/api/v1/incidents.csv", headers=bearer(responder))
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[1][1] == "'" + title
+    assert rows[1][2] == "triggered"  # ordinary cells stay as they are
+
+
 def test_merge_over_the_api(client: TestClient, responder: Person, service_id: int) -> None:
     survivor = _declare(client, responder, service_id)["id"]
     duplicate = _declare(client, responder, service_id)["id"]

@@ -276,3 +276,23 @@ def test_the_api_exports_shifts_as_icalendar_for_the_cli(
     assert len(_events(only.content)) == 31
     per_user = client.get(f"/api/v1/users/{viewer.id}/shifts.ics", headers=bearer(viewer))
     assert len(_events(per_user.content)) == 31
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("shifts", {"start": "0001-01-01T00:00:00Z", "end": "0001-12-01T00:00:00Z"}),
+        ("shifts", {"start": "9999-06-01T00:00:00Z", "end": "9999-12-31T00:00:00Z"}),
+        ("on-call", {"at": "0001-01-01T00:00:00Z"}),
+        ("on-call", {"at": "9999-12-31T23:59:59Z"}),
+    ],
+)
+def test_times_beyond_what_schedules_can_compute_are_422(
+    client: TestClient, admin: Person, responder: Person, path: str, params: dict[str, str]
+) -> None:
+    schedule = make_schedule(client, admin)
+    add_layer(client, admin, schedule["id"], [responder.id])
+    url = f"{SCHEDULES}/{schedule['id']}/{path}"
+    response = client.get(url, params=params, headers=bearer(admin))
+    assert response.status_code == 422, response.text
+    assert "between 1970 and 9000" in response.json()["detail"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.ids import Id
 
 
 class TokenCreate(BaseModel):
@@ -24,7 +25,7 @@ class TokenCreate(BaseModel):
         "with a token expires no later than it: a longer lifetime is refused, the default "
         "shortened.",
     )
-    user_id: int | None = Field(
+    user_id: Id | None = Field(
         default=None, description="Owner; admins may create tokens for others. Default: you."
     )
 

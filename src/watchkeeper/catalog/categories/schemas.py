@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 
@@ -22,7 +23,7 @@ class CategoryCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: CategoryName
-    parent_id: int | None = Field(default=None, description="A top-level category, or none.")
+    parent_id: Id | None = Field(default=None, description="A top-level category, or none.")
     description: str = Field(default="", max_length=2000)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.catalog.teams.schemas import Description, Slug
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 ServiceName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -23,9 +24,9 @@ class ServiceCreate(BaseModel):
     name: ServiceName
     slug: Slug | None = Field(default=None, description="URL name; derived from the name.")
     description: Description = ""
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     tags: Tags = Field(default_factory=list)
-    depends_on: list[int] = Field(
+    depends_on: list[Id] = Field(
         default_factory=list, description="Ids of services this one depends on."
     )
     auto_resolve: bool = Field(
@@ -37,7 +38,7 @@ class ServiceCreate(BaseModel):
         "empty: one incident per alert.",
     )
     group_window_minutes: GroupWindow = 60
-    escalation_policy_id: int | None = Field(
+    escalation_policy_id: Id | None = Field(
         default=None, description="Who gets paged for this service's incidents."
     )
 
@@ -48,15 +49,15 @@ class ServiceUpdate(Patch):
     name: ServiceName | None = None
     slug: Slug | None = None
     description: Description | None = None
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     tags: Tags | None = None
-    depends_on: list[int] | None = Field(
+    depends_on: list[Id] | None = Field(
         default=None, description="Replaces the list of services this one depends on."
     )
     auto_resolve: bool | None = None
     group_by: GroupBy | None = None
     group_window_minutes: GroupWindow | None = None
-    escalation_policy_id: int | None = None
+    escalation_policy_id: Id | None = None
 
 
 class ServiceOut(BaseModel):

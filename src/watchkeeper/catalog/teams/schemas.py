@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
@@ -24,7 +25,7 @@ class TeamCreate(BaseModel):
         default=None, description="URL name; derived from the name if absent."
     )
     description: Description = ""
-    member_ids: list[int] = Field(default_factory=list)
+    member_ids: list[Id] = Field(default_factory=list)
 
 
 class TeamUpdate(Patch):
@@ -36,7 +37,7 @@ class TeamUpdate(Patch):
 class MemberAdd(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: Id
 
 
 class TeamOut(BaseModel):

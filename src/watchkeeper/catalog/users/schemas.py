@@ -11,6 +11,7 @@ from typing import Annotated, NewType
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
@@ -71,7 +72,7 @@ class UserCreate(BaseModel):
         "the user must change it at first login.",
     )
     time_zone: TimeZone = "UTC"
-    team_ids: list[int] = Field(default_factory=list)
+    team_ids: list[Id] = Field(default_factory=list)
 
 
 class UserUpdate(Patch):

@@ -17,6 +17,7 @@ from pydantic import (
 
 from watchkeeper.catalog.teams.schemas import Description
 from watchkeeper.catalog.users.schemas import TimeZone
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 Rotation = Literal["daily", "weekly", "hours", "days"]
@@ -45,7 +46,7 @@ def _distinct(days: list[int]) -> list[int]:
 
 
 Participants = Annotated[
-    list[int],
+    list[Id],
     Field(min_length=1, max_length=100, description="User ids in turn order; repeats allowed."),
 ]
 
@@ -69,7 +70,7 @@ class ScheduleCreate(BaseModel):
 
     name: ScheduleName
     description: Description = ""
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     time_zone: TimeZone = Field(description="IANA zone the layers' wall times are in.")
 
 
@@ -78,7 +79,7 @@ class ScheduleUpdate(Patch):
 
     name: ScheduleName | None = None
     description: Description | None = None
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     time_zone: TimeZone | None = None
 
 
@@ -91,7 +92,9 @@ class LayerCreate(BaseModel):
     )
     participants: Participants
     rotation: Rotation
-    rotation_length: int = Field(default=1, ge=1, description="N of `hours` and `days`.")
+    rotation_length: int = Field(
+        default=1, ge=1, le=max(MAX_LENGTH.values()), description="N of `hours` and `days`."
+    )
     handoff_time: WallClock = "09:00"
     start: LocalDateTime
     end: LocalDateTime | None = None
@@ -114,7 +117,7 @@ class LayerUpdate(Patch):
     position: int | None = Field(default=None, ge=0, le=1000)
     participants: Participants | None = None
     rotation: Rotation | None = None
-    rotation_length: int | None = Field(default=None, ge=1)
+    rotation_length: int | None = Field(default=None, ge=1, le=max(MAX_LENGTH.values()))
     handoff_time: WallClock | None = None
     start: LocalDateTime | None = None
     end: LocalDateTime | None = None
@@ -151,7 +154,7 @@ class ScheduleOut(BaseModel):
 class OverrideCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: Id
     starts_at: AwareDatetime
     ends_at: AwareDatetime
 

@@ -35,6 +35,10 @@ SORTABLE = {"id": Schedule.id, "name": Schedule.name, "created_at": Schedule.cre
 # How far ahead "until" and "next" look.
 LOOKAHEAD = timedelta(days=60)
 MAX_RANGE = timedelta(days=366)
+# Rotations are computed in wall time a few days either side of what is asked; near
+# year 1 or 9999 that leaves what `datetime` can hold (an OverflowError, a 500).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def create(session: Session, *, data: ScheduleCreate, now: datetime) -> Schedule:
@@ -216,6 +220,7 @@ def delete_override(session: Session, *, schedule_id: int, override_id: int) -> 
 def on_call(session: Session, *, schedule_id: int, at: datetime) -> list[int]:
     """Who is on call for the schedule at `at`: user ids in order (usually one; several
     when overrides overlap; none in a gap). Unknown schedule: NotFound."""
+    _check_moment(at, "query.at")
     schedule = get(session, schedule_id=schedule_id)
     spec = queries.specs(session, schedules=[schedule], start=at, end=at)[schedule_id]
     return resolver.on_call_at(spec, at)
@@ -246,6 +251,7 @@ class Outlook:
 
 def outlook(session: Session, *, schedule_ids: Iterable[int], at: datetime) -> dict[int, Outlook]:
     """Now and next for each known schedule, from one look 60 days ahead."""
+    _check_moment(at, "query.at")
     rows = session.scalars(select(Schedule).where(Schedule.id.in_(set(schedule_ids)))).all()
     horizon = at + LOOKAHEAD
     found = queries.specs(session, schedules=rows, start=at, end=horizon)
@@ -295,7 +301,14 @@ def user_shifts(
     return sorted(mine, key=lambda pair: (pair[1].start, pair[0].name))
 
 
+def _check_moment(value: datetime, location: str) -> None:
+    if not EARLIEST <= value < LATEST:
+        raise errors.bad_range("times must be between 1970 and 9000", location)
+
+
 def _check_range(start: datetime, end: datetime) -> None:
+    _check_moment(start, "query.start")
+    _check_moment(end, "query.end")
     if end <= start:
         raise errors.bad_range("end must come after start")
     if end - start > MAX_RANGE:

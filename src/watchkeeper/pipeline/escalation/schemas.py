@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 
 
@@ -14,7 +15,7 @@ class Target(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: Literal["user", "schedule", "team"]
-    id: int
+    id: Id
 
 
 class LevelIn(BaseModel):
@@ -31,7 +32,7 @@ class PolicyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=2000)
-    team_id: int | None = None
+    team_id: Id | None = None
     repeat: int = Field(default=0, ge=0, le=9, description="Run the levels again N times.")
     levels: list[LevelIn] = Field(min_length=1, max_length=20)
 
@@ -41,7 +42,7 @@ class PolicyUpdate(Patch):
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = Field(default=None, max_length=2000)
-    team_id: int | None = None
+    team_id: Id | None = None
     repeat: int | None = Field(default=None, ge=0, le=9)
     levels: list[LevelIn] | None = Field(default=None, min_length=1, max_length=20)
 
@@ -68,10 +69,10 @@ class PageIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    user_ids: list[int] = Field(default_factory=list, max_length=50)
-    team_ids: list[int] = Field(default_factory=list, max_length=20)
-    schedule_ids: list[int] = Field(default_factory=list, max_length=20)
-    policy_id: int | None = Field(default=None, description="Page the policy's first level.")
+    user_ids: list[Id] = Field(default_factory=list, max_length=50)
+    team_ids: list[Id] = Field(default_factory=list, max_length=20)
+    schedule_ids: list[Id] = Field(default_factory=list, max_length=20)
+    policy_id: Id | None = Field(default=None, description="Page the policy's first level.")
     message: str = Field(default="", max_length=1000)
 
 

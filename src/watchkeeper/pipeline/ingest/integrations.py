@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.core.errors import Conflict, FieldError, Invalid, NotFound
-from watchkeeper.core.secrets import display_prefix, hash_token, new_token
+from watchkeeper.core.secrets import display_prefix, hash_token, new_token, token_pattern
 from watchkeeper.pipeline.ingest.models import INTEGRATION_TYPES, Heartbeat, Integration
 
 KEY_KIND = "int"
+KEY_PATTERN = token_pattern(KEY_KIND)
 DEFAULT_GRACE = timedelta(hours=24)
 
 

@@ -7,6 +7,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from watchkeeper.core.ids import Id
 from watchkeeper.db.sealing import Sealer, Unreadable
 from watchkeeper.pipeline.notify.models import ContactMethod
 
@@ -75,7 +76,7 @@ class RuleIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     urgency: Urgency
-    contact_method_id: int
+    contact_method_id: Id
     delay_minutes: int = Field(default=0, ge=0, le=1440)
 
 

@@ -24,7 +24,7 @@ from watchkeeper.web.wire import alerts, pagerduty
 Endpoint = Callable[..., Awaitable[Response]]
 _ROUTES: tuple[tuple[re.Pattern[str], str, Endpoint], ...] = (
     (
-        re.compile(r"^/api/v1/integrations/(?P<key>[^/]+)/(?P<kind>[^/]+)$"),
+        re.compile(alerts.PATH_PATTERN),
         "/api/v1/integrations/{key}/{kind}",
         alerts.receive,
     ),

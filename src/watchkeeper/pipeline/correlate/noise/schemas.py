@@ -17,6 +17,7 @@ from pydantic import (
 
 from watchkeeper.catalog.services.schemas import Tags
 from watchkeeper.catalog.users.schemas import TimeZone
+from watchkeeper.core.ids import MAX_ID, Id
 from watchkeeper.core.matchers import Matcher, parse
 from watchkeeper.core.patch import Patch
 
@@ -59,10 +60,10 @@ class RoutingRuleFields(BaseModel):
     name: Name
     enabled: bool = True
     matchers: Matchers = Field(default_factory=list)
-    set_service_id: int | None = Field(default=None, description="Move the alert to this service.")
+    set_service_id: Id | None = Field(default=None, description="Move the alert to this service.")
     set_impact: Level | None = Field(default=None, description="1 extensive .. 4 minor.")
     set_urgency: Level | None = Field(default=None, description="1 critical .. 4 low.")
-    set_category_id: int | None = None
+    set_category_id: Id | None = None
     add_tags: Tags = Field(default_factory=list, description="Tags for the incident it opens.")
     drop: bool = Field(default=False, description="Discard the event: no alert at all.")
     suppress: bool = Field(default=False, description="Keep the alert but never page.")
@@ -73,7 +74,7 @@ class RoutingRuleFields(BaseModel):
 
 class RoutingRuleCreate(RoutingRuleFields):
     position: int | None = Field(
-        default=None, ge=1, description="1 is first; default: after the last rule."
+        default=None, ge=1, le=MAX_ID, description="1 is first; default: after the last rule."
     )
 
 
@@ -83,10 +84,10 @@ class RoutingRuleUpdate(Patch):
     name: Name | None = None
     enabled: bool | None = None
     matchers: Matchers | None = None
-    set_service_id: int | None = None
+    set_service_id: Id | None = None
     set_impact: Level | None = None
     set_urgency: Level | None = None
-    set_category_id: int | None = None
+    set_category_id: Id | None = None
     add_tags: Tags | None = None
     drop: bool | None = None
     suppress: bool | None = None
@@ -96,7 +97,7 @@ class RoutingRuleUpdate(Patch):
 class MoveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    position: int = Field(ge=1, description="1 is first; past the end means last.")
+    position: int = Field(ge=1, le=MAX_ID, description="1 is first; past the end means last.")
 
 
 class RoutingRuleOut(BaseModel):
@@ -123,7 +124,7 @@ class SilenceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     matchers: SomeMatchers
-    service_id: int | None = Field(default=None, description="Only this service's alerts.")
+    service_id: Id | None = Field(default=None, description="Only this service's alerts.")
     starts_at: Time | None = Field(default=None, description="Default: now.")
     ends_at: Time = Field(description=f"After the start, at most {MAX_SILENCE_DAYS} days later.")
     comment: str = Field(min_length=1, max_length=2000, description="Why; shown to everyone.")
@@ -154,7 +155,7 @@ class WindowCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    service_id: int
+    service_id: Id
     name: Name
     time_zone: TimeZone = Field(default="UTC", description="IANA name, e.g. Europe/Berlin.")
     starts_at: Time | None = None
@@ -229,7 +230,7 @@ class RulesTestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: SampleType
-    service_id: int = Field(description="The service whose integration would receive it.")
+    service_id: Id = Field(description="The service whose integration would receive it.")
     payload: Any = Field(description="The body the source would send (JSON).")
 
 

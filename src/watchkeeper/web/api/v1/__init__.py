@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from watchkeeper.web.api.v1 import (
     alerts,
@@ -21,8 +21,11 @@ from watchkeeper.web.api.v1 import (
     users,
 )
 from watchkeeper.web.api.v1.problem_schema import PROBLEM_RESPONSES
+from watchkeeper.web.deps import refuse_control_text
 
-router = APIRouter(prefix="/api/v1", responses=PROBLEM_RESPONSES)
+router = APIRouter(
+    prefix="/api/v1", responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_control_text)]
+)
 router.include_router(me.router)
 router.include_router(users.router)
 router.include_router(teams.router)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from watchkeeper.core.errors import NotFound
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.incidents import service as incidents
 from watchkeeper.pipeline.correlate import queries
@@ -31,8 +32,8 @@ def list_alerts(
         Literal["open", "suppressed", "resolved"] | None,
         Query(description="open (paging), suppressed (kept, never paging), resolved"),
     ] = None,
-    service_id: int | None = None,
-    incident_id: int | None = None,
+    service_id: Id | None = None,
+    incident_id: Id | None = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Summary or fingerprint contains")
     ] = None,
@@ -50,7 +51,7 @@ def count_alerts(_: ApiViewer, session: DbSession) -> dict[str, int]:
 
 
 @router.get("/alerts/{alert_id}", summary="One alert, with the raw payload that last touched it")
-def get_alert(_: ApiViewer, session: DbSession, alert_id: int) -> AlertDetail:
+def get_alert(_: ApiViewer, session: DbSession, alert_id: Id) -> AlertDetail:
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"no alert {alert_id}")
@@ -62,7 +63,7 @@ def get_alert(_: ApiViewer, session: DbSession, alert_id: int) -> AlertDetail:
 
 
 @router.get("/incidents/{incident_id}/changes", tags=["incidents"], summary="Recent changes")
-def incident_changes(_: ApiViewer, session: DbSession, incident_id: int) -> list[ChangeOut]:
+def incident_changes(_: ApiViewer, session: DbSession, incident_id: Id) -> list[ChangeOut]:
     """Changes on the incident's service from a day before it was declared onwards."""
     incident = incidents.get(session, incident_id=incident_id)
     rows = queries.recent_changes(

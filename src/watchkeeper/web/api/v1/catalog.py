@@ -14,6 +14,7 @@ from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.services.schemas import ServiceCreate, ServiceOut, ServiceUpdate
 from watchkeeper.core.errors import Conflict, FieldError, Invalid
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.incidents.queries import has_incidents, open_counts_by_service
 from watchkeeper.pipeline.escalation.models import EscalationPolicy
@@ -44,7 +45,7 @@ def list_services(
     _: ApiViewer,
     session: DbSession,
     page: ServicePage,
-    owner_team_id: int | None = None,
+    owner_team_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Name or slug contains")] = None,
 ) -> Page[ServiceOut]:
     rows, next_cursor = services.list_(session, page=page, owner_team_id=owner_team_id, q=q)
@@ -64,13 +65,13 @@ def create_service(
 
 
 @router.get("/services/{service_id}", tags=["services"], summary="Get a service")
-def get_service(_: ApiViewer, session: DbSession, service_id: int) -> ServiceOut:
+def get_service(_: ApiViewer, session: DbSession, service_id: Id) -> ServiceOut:
     return services_out(session, [services.get(session, service_id=service_id)])[0]
 
 
 @router.patch("/services/{service_id}", tags=["services"], summary="Change a service")
 def update_service(
-    _: ApiAdmin, session: DbSession, now: Now, service_id: int, body: ServiceUpdate
+    _: ApiAdmin, session: DbSession, now: Now, service_id: Id, body: ServiceUpdate
 ) -> ServiceOut:
     _check_policy(session, body.escalation_policy_id)
     service = services.update(session, service_id=service_id, data=body, now=now)
@@ -86,7 +87,7 @@ def _check_policy(session: Session, policy_id: int | None) -> None:
 
 
 @router.delete("/services/{service_id}", status_code=204, tags=["services"])
-def delete_service(_: ApiAdmin, session: DbSession, service_id: int) -> None:
+def delete_service(_: ApiAdmin, session: DbSession, service_id: Id) -> None:
     """Delete a service that has no incidents (their records must keep their service)."""
     if has_incidents(session, service_id):
         raise Conflict("this service has incidents; it cannot be deleted")
@@ -110,7 +111,7 @@ def create_category(
 
 @router.patch("/categories/{category_id}", tags=["categories"], summary="Rename a category")
 def update_category(
-    _: ApiAdmin, session: DbSession, category_id: int, body: CategoryUpdate
+    _: ApiAdmin, session: DbSession, category_id: Id, body: CategoryUpdate
 ) -> CategoryOut:
     return CategoryOut.model_validate(
         categories.update(session, category_id=category_id, data=body)
@@ -118,6 +119,6 @@ def update_category(
 
 
 @router.delete("/categories/{category_id}", status_code=204, tags=["categories"])
-def delete_category(_: ApiAdmin, session: DbSession, category_id: int) -> None:
+def delete_category(_: ApiAdmin, session: DbSession, category_id: Id) -> None:
     """Delete a category and its children; their incidents keep no category."""
     categories.delete_(session, category_id=category_id)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.ids import Id
 from watchkeeper.pipeline.notify import errors
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.schemas import (
@@ -34,7 +35,7 @@ def _own(principal: Principal, session: DbSession, user_id: int) -> None:
 
 @router.get("/contact-methods", summary="List contact methods")
 def list_methods(
-    request: Request, principal: ApiViewer, session: DbSession, user_id: int
+    request: Request, principal: ApiViewer, session: DbSession, user_id: Id
 ) -> list[ContactMethodOut]:
     _own(principal, session, user_id)
     rows = notify.list_methods(session, user_id=user_id)
@@ -52,7 +53,7 @@ def add_method(
     principal: ApiSelfWriter,
     session: DbSession,
     now: Now,
-    user_id: int,
+    user_id: Id,
     body: ContactMethodIn,
     response: Response,
 ) -> ContactMethodCreated:
@@ -65,9 +66,7 @@ def add_method(
 
 
 @router.delete("/contact-methods/{method_id}", status_code=204, summary="Remove a contact method")
-def delete_method(
-    principal: ApiSelfWriter, session: DbSession, user_id: int, method_id: int
-) -> None:
+def delete_method(principal: ApiSelfWriter, session: DbSession, user_id: Id, method_id: Id) -> None:
     _own(principal, session, user_id)
     notify.delete_method(session, user_id=user_id, method_id=method_id)
 
@@ -77,8 +76,8 @@ def verify_method(
     request: Request,
     principal: ApiSelfWriter,
     now: Now,
-    user_id: int,
-    method_id: int,
+    user_id: Id,
+    method_id: Id,
     body: VerifyIn,
 ) -> ContactMethodOut:
     ctx = context_of(request)
@@ -108,8 +107,8 @@ def resend_code(
     principal: ApiSelfWriter,
     session: DbSession,
     now: Now,
-    user_id: int,
-    method_id: int,
+    user_id: Id,
+    method_id: Id,
 ) -> ContactMethodOut:
     _own(principal, session, user_id)
     method = notify.get_method(session, user_id=user_id, method_id=method_id)
@@ -123,7 +122,7 @@ def resend_code(
     "/contact-methods/{method_id}/test", status_code=202, summary="Send a test notification"
 )
 def test_method(
-    principal: ApiSelfWriter, session: DbSession, now: Now, user_id: int, method_id: int
+    principal: ApiSelfWriter, session: DbSession, now: Now, user_id: Id, method_id: Id
 ) -> dict[str, int]:
     _own(principal, session, user_id)
     notification = notify.send_test(session, user_id=user_id, method_id=method_id, now=now)
@@ -131,7 +130,7 @@ def test_method(
 
 
 @router.get("/notification-rules", summary="List notification rules")
-def list_rules(principal: ApiViewer, session: DbSession, user_id: int) -> list[RuleOut]:
+def list_rules(principal: ApiViewer, session: DbSession, user_id: Id) -> list[RuleOut]:
     _own(principal, session, user_id)
     return [RuleOut.model_validate(row) for row in notify.list_rules(session, user_id=user_id)]
 
@@ -141,26 +140,26 @@ def list_rules(principal: ApiViewer, session: DbSession, user_id: int) -> list[R
     status_code=201,
     summary="Add a rule: for this urgency, notify via this method after N minutes",
 )
-def add_rule(principal: ApiSelfWriter, session: DbSession, user_id: int, body: RuleIn) -> RuleOut:
+def add_rule(principal: ApiSelfWriter, session: DbSession, user_id: Id, body: RuleIn) -> RuleOut:
     _own(principal, session, user_id)
     return RuleOut.model_validate(notify.add_rule(session, user_id=user_id, data=body))
 
 
 @router.delete("/notification-rules/{rule_id}", status_code=204, summary="Remove a rule")
-def delete_rule(principal: ApiSelfWriter, session: DbSession, user_id: int, rule_id: int) -> None:
+def delete_rule(principal: ApiSelfWriter, session: DbSession, user_id: Id, rule_id: Id) -> None:
     _own(principal, session, user_id)
     notify.delete_rule(session, user_id=user_id, rule_id=rule_id)
 
 
 @router.get("/notification-preferences", summary="Notification preferences")
-def get_preferences(principal: ApiViewer, session: DbSession, user_id: int) -> PreferencesIn:
+def get_preferences(principal: ApiViewer, session: DbSession, user_id: Id) -> PreferencesIn:
     _own(principal, session, user_id)
     return PreferencesIn(handoff=notify.wants_handoff(session, user_id=user_id))
 
 
 @router.put("/notification-preferences", summary="Change notification preferences")
 def set_preferences(
-    principal: ApiSelfWriter, session: DbSession, user_id: int, body: PreferencesIn
+    principal: ApiSelfWriter, session: DbSession, user_id: Id, body: PreferencesIn
 ) -> PreferencesIn:
     _own(principal, session, user_id)
     notify.set_handoff(session, user_id=user_id, handoff=body.handoff)

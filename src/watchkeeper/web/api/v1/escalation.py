@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from watchkeeper.core.ids import Id
 from watchkeeper.incidents import service as incidents
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.schemas import (
@@ -38,7 +39,7 @@ def create_policy(
 
 
 @router.get(PREFIX + "/{policy_id}", summary="Get an escalation policy")
-def get_policy(_: ApiViewer, session: DbSession, policy_id: int) -> PolicyOut:
+def get_policy(_: ApiViewer, session: DbSession, policy_id: Id) -> PolicyOut:
     return escalation.policy_out(session, escalation.get_policy(session, policy_id=policy_id))
 
 
@@ -47,14 +48,14 @@ def get_policy(_: ApiViewer, session: DbSession, policy_id: int) -> PolicyOut:
     summary="Change an escalation policy (running escalations keep their snapshot)",
 )
 def update_policy(
-    _: ApiAdmin, session: DbSession, now: Now, policy_id: int, body: PolicyUpdate
+    _: ApiAdmin, session: DbSession, now: Now, policy_id: Id, body: PolicyUpdate
 ) -> PolicyOut:
     policy = escalation.update_policy(session, policy_id=policy_id, data=body, now=now)
     return escalation.policy_out(session, policy)
 
 
 @router.delete(PREFIX + "/{policy_id}", status_code=204, summary="Delete an unused policy")
-def delete_policy(_: ApiAdmin, session: DbSession, policy_id: int) -> None:
+def delete_policy(_: ApiAdmin, session: DbSession, policy_id: Id) -> None:
     escalation.delete_policy(session, policy_id=policy_id)
 
 
@@ -65,7 +66,7 @@ def delete_policy(_: ApiAdmin, session: DbSession, policy_id: int) -> None:
     summary="Page users, teams, whoever a schedule has on call, or a policy's first level",
 )
 def page_people(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: PageIn
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: PageIn
 ) -> list[PageOut]:
     pages = escalation.page_by_hand(
         session, incident_id=incident_id, data=body, actor=actor_of(principal), now=now
@@ -79,7 +80,7 @@ def page_people(
     summary="The incident's notification log: every message, its state and the channel's answer",
 )
 def incident_notifications(
-    _: ApiViewer, session: DbSession, incident_id: int
+    _: ApiViewer, session: DbSession, incident_id: Id
 ) -> list[NotificationOut]:
     incidents.get(session, incident_id=incident_id)
     rows = notify.for_incident(session, incident_id=incident_id)

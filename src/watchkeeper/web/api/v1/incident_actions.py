@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from watchkeeper.core.ids import After, Id
 from watchkeeper.incidents import links, queries, tasks, transitions
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.models import Incident
@@ -39,7 +40,7 @@ def _out(session: Session, incident: Incident, now: datetime) -> IncidentOut:
 
 @router.post("/acknowledge", summary="Acknowledge (stops escalation)")
 def acknowledge(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id
 ) -> IncidentOut:
     incident = transitions.acknowledge(
         session, incident_id=incident_id, actor=actor_of(principal), now=now
@@ -52,7 +53,7 @@ def resolve(
     principal: ApiResponder,
     session: DbSession,
     now: Now,
-    incident_id: int,
+    incident_id: Id,
     body: ResolveIn | None = None,
 ) -> IncidentOut:
     note = body.note if body else None
@@ -67,7 +68,7 @@ def hold(
     principal: ApiResponder,
     session: DbSession,
     now: Now,
-    incident_id: int,
+    incident_id: Id,
     body: ReasonIn | None = None,
 ) -> IncidentOut:
     incident = transitions.hold(
@@ -81,7 +82,7 @@ def hold(
 
 
 @router.post("/resume", summary="Take off hold")
-def resume(principal: ApiResponder, session: DbSession, now: Now, incident_id: int) -> IncidentOut:
+def resume(principal: ApiResponder, session: DbSession, now: Now, incident_id: Id) -> IncidentOut:
     incident = transitions.resume(
         session, incident_id=incident_id, actor=actor_of(principal), now=now
     )
@@ -94,7 +95,7 @@ def reopen(
     request: Request,
     session: DbSession,
     now: Now,
-    incident_id: int,
+    incident_id: Id,
     body: ReasonIn | None = None,
 ) -> IncidentOut:
     window = timedelta(days=context_of(request).settings.reopen_window_days)
@@ -111,7 +112,7 @@ def reopen(
 
 @router.post("/close", summary="Close a resolved incident (P1-P2 need a code and notes)")
 def close(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: CloseIn
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: CloseIn
 ) -> IncidentOut:
     incident = transitions.close(
         session, incident_id=incident_id, actor=actor_of(principal), now=now, data=body
@@ -121,7 +122,7 @@ def close(
 
 @router.post("/notes", status_code=201, summary="Add a note to the timeline")
 def add_note(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: NoteIn
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: NoteIn
 ) -> TimelineEntryOut:
     entry = incidents.add_note(
         session, incident_id=incident_id, text=body.text, actor=actor_of(principal), now=now
@@ -133,8 +134,8 @@ def add_note(
 def timeline(
     _: ApiViewer,
     session: DbSession,
-    incident_id: int,
-    after_id: Annotated[int | None, Query(description="Entries after this id")] = None,
+    incident_id: Id,
+    after_id: Annotated[After | None, Query(description="Entries after this id")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> list[TimelineEntryOut]:
     incidents.get(session, incident_id=incident_id)
@@ -143,13 +144,13 @@ def timeline(
 
 
 @router.get("/tasks", summary="The checklist")
-def list_tasks(_: ApiViewer, session: DbSession, incident_id: int) -> list[TaskOut]:
+def list_tasks(_: ApiViewer, session: DbSession, incident_id: Id) -> list[TaskOut]:
     return [TaskOut.model_validate(row) for row in tasks.list_(session, incident_id=incident_id)]
 
 
 @router.post("/tasks", status_code=201, summary="Add a task")
 def add_task(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: TaskIn
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: TaskIn
 ) -> TaskOut:
     task = tasks.add(
         session, incident_id=incident_id, data=body, actor=actor_of(principal), now=now
@@ -162,8 +163,8 @@ def change_task(
     principal: ApiResponder,
     session: DbSession,
     now: Now,
-    incident_id: int,
-    task_id: int,
+    incident_id: Id,
+    task_id: Id,
     body: TaskUpdate,
 ) -> TaskOut:
     task = tasks.change(
@@ -179,7 +180,7 @@ def change_task(
 
 @router.post("/merge", summary="Merge other incidents into this one (they close as duplicates)")
 def merge(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: MergeIn
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: MergeIn
 ) -> IncidentOut:
     survivor = links.merge(
         session,
@@ -192,14 +193,14 @@ def merge(
 
 
 @router.get("/related", summary="Ids of related incidents")
-def related(_: ApiViewer, session: DbSession, incident_id: int) -> list[int]:
+def related(_: ApiViewer, session: DbSession, incident_id: Id) -> list[int]:
     incidents.get(session, incident_id=incident_id)
     return links.related_ids(session, incident_id=incident_id)
 
 
 @router.post("/links", status_code=204, summary="Link a related incident (idempotent)")
 def add_link(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: LinkIn
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: LinkIn
 ) -> None:
     links.link(
         session,
@@ -212,7 +213,7 @@ def add_link(
 
 @router.delete("/links/{other_id}", status_code=204, summary="Unlink a related incident")
 def remove_link(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, other_id: int
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, other_id: Id
 ) -> None:
     links.unlink(
         session, incident_id=incident_id, other_id=other_id, actor=actor_of(principal), now=now

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.ids import Id
 from watchkeeper.core.priority import label, parse_label
 from watchkeeper.incidents.lifecycle import Status, allowed_actions
 from watchkeeper.incidents.models import Incident
@@ -90,13 +91,11 @@ def incident_out(incident: Incident, rules: Policy, now: datetime) -> IncidentOu
 def incident_filter(
     status: Annotated[list[Status] | None, Query(description="Repeat for several")] = None,
     priority: Annotated[list[str] | None, Query(description="P1..P5; repeat for several")] = None,
-    service_id: int | None = None,
-    team_id: Annotated[
-        int | None, Query(description="Incidents of services this team owns")
-    ] = None,
-    assignee_id: int | None = None,
+    service_id: Id | None = None,
+    team_id: Annotated[Id | None, Query(description="Incidents of services this team owns")] = None,
+    assignee_id: Id | None = None,
     category_id: Annotated[
-        int | None, Query(description="A top-level category includes its children")
+        Id | None, Query(description="A top-level category includes its children")
     ] = None,
     created_after: Annotated[datetime | None, Query(description="RFC 3339, inclusive")] = None,
     created_before: Annotated[datetime | None, Query(description="RFC 3339, exclusive")] = None,

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
 from starlette.requests import Request
 
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
+from watchkeeper.core.text import inert_cell
 from watchkeeper.incidents import queries
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.queries import CSV_COLUMNS, IncidentFilter
@@ -60,7 +62,7 @@ def export_incidents(_: ApiViewer, request: Request, where: Filter) -> Streaming
         writer.writerow(CSV_COLUMNS)
         with database.transaction(write=False) as session:
             for index, row in enumerate(queries.csv_rows(session, where=where)):
-                writer.writerow(row)
+                writer.writerow([inert_cell(value) for value in row])
                 if index % 500 == 0:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -83,14 +85,14 @@ def create_incident(
 
 
 @router.get("/incidents/{incident_id}", summary="Get an incident by id (= number)")
-def get_incident(_: ApiViewer, session: DbSession, now: Now, incident_id: int) -> IncidentOut:
+def get_incident(_: ApiViewer, session: DbSession, now: Now, incident_id: Id) -> IncidentOut:
     incident = incidents.get(session, incident_id=incident_id)
     return incident_out(incident, incidents.load_policy(session), now)
 
 
 @router.patch("/incidents/{incident_id}", summary="Change an incident's fields")
 def update_incident(
-    principal: ApiResponder, session: DbSession, now: Now, incident_id: int, body: IncidentUpdate
+    principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: IncidentUpdate
 ) -> IncidentOut:
     incident = incidents.update(
         session, incident_id=incident_id, data=body, actor=actor_of(principal), now=now

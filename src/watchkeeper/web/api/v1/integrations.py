@@ -7,6 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Response
 from starlette.requests import Request
 
+from watchkeeper.core.ids import Id
 from watchkeeper.pipeline.ingest import integrations
 from watchkeeper.pipeline.ingest.models import Integration
 from watchkeeper.pipeline.ingest.schemas import (
@@ -40,7 +41,7 @@ def _with_key(request: Request, integration: Integration, key: str) -> Integrati
 
 
 @router.get("/services/{service_id}/integrations", summary="A service's integrations")
-def list_integrations(_: ApiViewer, session: DbSession, service_id: int) -> list[IntegrationOut]:
+def list_integrations(_: ApiViewer, session: DbSession, service_id: Id) -> list[IntegrationOut]:
     rows = integrations.list_(session, service_id=service_id)
     return [IntegrationOut.model_validate(row) for row in rows]
 
@@ -56,7 +57,7 @@ def create_integration(
     request: Request,
     session: DbSession,
     now: Now,
-    service_id: int,
+    service_id: Id,
     body: IntegrationCreate,
     response: Response,
 ) -> IntegrationKey:
@@ -74,7 +75,7 @@ def create_integration(
 
 
 @router.get("/integrations/{integration_id}", summary="An integration (never its key)")
-def get_integration(_: ApiViewer, session: DbSession, integration_id: int) -> IntegrationOut:
+def get_integration(_: ApiViewer, session: DbSession, integration_id: Id) -> IntegrationOut:
     return IntegrationOut.model_validate(integrations.get(session, integration_id=integration_id))
 
 
@@ -88,7 +89,7 @@ def rotate_integration(
     request: Request,
     session: DbSession,
     now: Now,
-    integration_id: int,
+    integration_id: Id,
     body: RotateIn | None = None,
 ) -> IntegrationKey:
     grace = timedelta(hours=body.grace_hours if body else 24)
@@ -101,7 +102,7 @@ def rotate_integration(
 
 @router.delete("/integrations/{integration_id}", status_code=204, summary="Revoke an integration")
 def revoke_integration(
-    _: ApiAdmin, request: Request, session: DbSession, now: Now, integration_id: int
+    _: ApiAdmin, request: Request, session: DbSession, now: Now, integration_id: Id
 ) -> None:
     integrations.revoke(session, integration_id=integration_id, now=now)
     _forget_keys(request)

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from starlette.requests import Request
 
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.pipeline.correlate.noise import explain
 from watchkeeper.pipeline.correlate.noise import service as noise
@@ -65,27 +66,27 @@ def create_rule(
 
 
 @router.get(RULES + "/{rule_id}", tags=[ROUTING_TAG], summary="Get a routing rule")
-def get_rule(_: ApiViewer, session: DbSession, rule_id: int) -> RoutingRuleOut:
+def get_rule(_: ApiViewer, session: DbSession, rule_id: Id) -> RoutingRuleOut:
     return RoutingRuleOut.model_validate(noise.get_rule(session, rule_id=rule_id))
 
 
 @router.patch(RULES + "/{rule_id}", tags=[ROUTING_TAG], summary="Change a routing rule")
 def update_rule(
-    _: ApiAdmin, session: DbSession, now: Now, rule_id: int, body: RoutingRuleUpdate
+    _: ApiAdmin, session: DbSession, now: Now, rule_id: Id, body: RoutingRuleUpdate
 ) -> RoutingRuleOut:
     rule = noise.update_rule(session, rule_id=rule_id, data=body, now=now)
     return RoutingRuleOut.model_validate(rule)
 
 
 @router.delete(RULES + "/{rule_id}", status_code=204, tags=[ROUTING_TAG])
-def delete_rule(_: ApiAdmin, session: DbSession, rule_id: int) -> None:
+def delete_rule(_: ApiAdmin, session: DbSession, rule_id: Id) -> None:
     """Delete a routing rule; the rules after it move up."""
     noise.delete_rule(session, rule_id=rule_id)
 
 
 @router.post(RULES + "/{rule_id}/move", tags=[ROUTING_TAG], summary="Move a routing rule")
 def move_rule(
-    _: ApiAdmin, session: DbSession, now: Now, rule_id: int, body: MoveIn
+    _: ApiAdmin, session: DbSession, now: Now, rule_id: Id, body: MoveIn
 ) -> RoutingRuleOut:
     """Put the rule at `position` (1 is first; past the end is last); others renumber."""
     rule = noise.move_rule(session, rule_id=rule_id, position=body.position, now=now)
@@ -123,12 +124,12 @@ def create_silence(
 
 
 @router.get(SILENCES + "/{silence_id}", tags=[SILENCE_TAG], summary="Get a silence")
-def get_silence(_: ApiViewer, session: DbSession, now: Now, silence_id: int) -> SilenceOut:
+def get_silence(_: ApiViewer, session: DbSession, now: Now, silence_id: Id) -> SilenceOut:
     return silence_out(noise.get_silence(session, silence_id=silence_id), now)
 
 
 @router.delete(SILENCES + "/{silence_id}", status_code=204, tags=[SILENCE_TAG])
-def expire_silence(_: ApiResponder, session: DbSession, now: Now, silence_id: int) -> None:
+def expire_silence(_: ApiResponder, session: DbSession, now: Now, silence_id: Id) -> None:
     """Expire a silence now (it stays listed as expired); an expired one stays as it is."""
     noise.expire_silence(session, silence_id=silence_id, now=now)
 
@@ -141,7 +142,7 @@ def window_out(window: MaintenanceWindow, now: datetime) -> WindowOut:
 
 @router.get(WINDOWS, tags=[WINDOW_TAG], summary="List maintenance windows")
 def list_windows(
-    _: ApiViewer, session: DbSession, now: Now, service_id: int | None = None
+    _: ApiViewer, session: DbSession, now: Now, service_id: Id | None = None
 ) -> list[WindowOut]:
     """Every window, or one service's, by service and id."""
     return [window_out(row, now) for row in noise.list_windows(session, service_id=service_id)]
@@ -157,12 +158,12 @@ def create_window(
 
 
 @router.get(WINDOWS + "/{window_id}", tags=[WINDOW_TAG], summary="Get a maintenance window")
-def get_window(_: ApiViewer, session: DbSession, now: Now, window_id: int) -> WindowOut:
+def get_window(_: ApiViewer, session: DbSession, now: Now, window_id: Id) -> WindowOut:
     return window_out(noise.get_window(session, window_id=window_id), now)
 
 
 @router.delete(WINDOWS + "/{window_id}", status_code=204, tags=[WINDOW_TAG])
-def delete_window(_: ApiResponder, session: DbSession, window_id: int) -> None:
+def delete_window(_: ApiResponder, session: DbSession, window_id: Id) -> None:
     """Delete a maintenance window; alerts it held back stay suppressed."""
     noise.delete_window(session, window_id=window_id)
 
@@ -182,7 +183,7 @@ def create_inhibition(
 
 
 @router.get(INHIBITIONS + "/{rule_id}", tags=[INHIBITION_TAG], summary="Get an inhibition rule")
-def get_inhibition(_: ApiViewer, session: DbSession, rule_id: int) -> InhibitionOut:
+def get_inhibition(_: ApiViewer, session: DbSession, rule_id: Id) -> InhibitionOut:
     return InhibitionOut.model_validate(noise.get_inhibition(session, rule_id=rule_id))
 
 
@@ -190,7 +191,7 @@ def get_inhibition(_: ApiViewer, session: DbSession, rule_id: int) -> Inhibition
     INHIBITIONS + "/{rule_id}", tags=[INHIBITION_TAG], summary="Change an inhibition rule"
 )
 def update_inhibition(
-    _: ApiAdmin, session: DbSession, rule_id: int, body: InhibitionUpdate
+    _: ApiAdmin, session: DbSession, rule_id: Id, body: InhibitionUpdate
 ) -> InhibitionOut:
     return InhibitionOut.model_validate(
         noise.update_inhibition(session, rule_id=rule_id, data=body)
@@ -198,7 +199,7 @@ def update_inhibition(
 
 
 @router.delete(INHIBITIONS + "/{rule_id}", status_code=204, tags=[INHIBITION_TAG])
-def delete_inhibition(_: ApiAdmin, session: DbSession, rule_id: int) -> None:
+def delete_inhibition(_: ApiAdmin, session: DbSession, rule_id: Id) -> None:
     noise.delete_inhibition(session, rule_id=rule_id)
 
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import NotFound
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.oncall.schedules import feeds, queries
 from watchkeeper.oncall.schedules import service as schedules
@@ -80,7 +81,7 @@ def list_schedules(
     _: ApiViewer,
     session: DbSession,
     page: SchedulePage,
-    owner_team_id: int | None = None,
+    owner_team_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Name contains")] = None,
 ) -> Page[ScheduleOut]:
     rows, next_cursor = schedules.list_(session, page=page, owner_team_id=owner_team_id, q=q)
@@ -98,20 +99,20 @@ def create_schedule(
 
 
 @router.get(ONE, summary="Get a schedule with its layers")
-def get_schedule(_: ApiViewer, session: DbSession, schedule_id: int) -> ScheduleOut:
+def get_schedule(_: ApiViewer, session: DbSession, schedule_id: Id) -> ScheduleOut:
     return _one(session, schedule_id)
 
 
 @router.patch(ONE, summary="Change a schedule")
 def update_schedule(
-    _: ApiAdmin, session: DbSession, now: Now, schedule_id: int, body: ScheduleUpdate
+    _: ApiAdmin, session: DbSession, now: Now, schedule_id: Id, body: ScheduleUpdate
 ) -> ScheduleOut:
     schedules.update(session, schedule_id=schedule_id, data=body, now=now)
     return _one(session, schedule_id)
 
 
 @router.delete(ONE, status_code=204, summary="Delete a schedule, its layers and overrides")
-def delete_schedule(_: ApiAdmin, session: DbSession, schedule_id: int) -> None:
+def delete_schedule(_: ApiAdmin, session: DbSession, schedule_id: Id) -> None:
     schedules.delete_(session, schedule_id=schedule_id)
 
 
@@ -120,7 +121,7 @@ def add_layer(
     _: ApiAdmin,
     session: DbSession,
     now: Now,
-    schedule_id: int,
+    schedule_id: Id,
     body: LayerCreate,
     response: Response,
 ) -> LayerOut:
@@ -131,16 +132,14 @@ def add_layer(
 
 @router.patch(f"{ONE}/layers/{{layer_id}}", summary="Change a layer")
 def update_layer(
-    _: ApiAdmin, session: DbSession, now: Now, schedule_id: int, layer_id: int, body: LayerUpdate
+    _: ApiAdmin, session: DbSession, now: Now, schedule_id: Id, layer_id: Id, body: LayerUpdate
 ) -> LayerOut:
     schedules.update_layer(session, schedule_id=schedule_id, layer_id=layer_id, data=body, now=now)
     return _layer(session, layer_id)
 
 
 @router.delete(f"{ONE}/layers/{{layer_id}}", status_code=204, summary="Delete a layer")
-def delete_layer(
-    _: ApiAdmin, session: DbSession, now: Now, schedule_id: int, layer_id: int
-) -> None:
+def delete_layer(_: ApiAdmin, session: DbSession, now: Now, schedule_id: Id, layer_id: Id) -> None:
     schedules.delete_layer(session, schedule_id=schedule_id, layer_id=layer_id, now=now)
 
 
@@ -149,7 +148,7 @@ def list_overrides(
     _: ApiViewer,
     session: DbSession,
     now: Now,
-    schedule_id: int,
+    schedule_id: Id,
     ending_after: Annotated[
         AwareDatetime | None, Query(description="Only overrides ending later; default: now")
     ] = None,
@@ -166,7 +165,7 @@ def add_override(
     principal: ApiResponder,
     session: DbSession,
     now: Now,
-    schedule_id: int,
+    schedule_id: Id,
     body: OverrideCreate,
     response: Response,
 ) -> OverrideOut:
@@ -178,9 +177,7 @@ def add_override(
 
 
 @router.delete(f"{ONE}/overrides/{{override_id}}", status_code=204, summary="Remove an override")
-def delete_override(
-    _: ApiResponder, session: DbSession, schedule_id: int, override_id: int
-) -> None:
+def delete_override(_: ApiResponder, session: DbSession, schedule_id: Id, override_id: Id) -> None:
     schedules.delete_override(session, schedule_id=schedule_id, override_id=override_id)
 
 
@@ -194,7 +191,7 @@ def user_briefs(session: Session, user_ids: Iterable[int]) -> dict[int, UserBrie
 
 @router.get(f"{ONE}/on-call", summary="Who is on call (now, or at `at`)")
 def on_call(
-    _: ApiViewer, session: DbSession, now: Now, schedule_id: int, at: Moment = None
+    _: ApiViewer, session: DbSession, now: Now, schedule_id: Id, at: Moment = None
 ) -> OnCallOut:
     moment = at or now
     schedule = schedules.get(session, schedule_id=schedule_id)
@@ -220,7 +217,7 @@ def list_shifts(
     _: ApiViewer,
     session: DbSession,
     now: Now,
-    schedule_id: int,
+    schedule_id: Id,
     start: Moment = None,
     end: Annotated[AwareDatetime | None, Query(description="Default: start + 14 days")] = None,
     layers: Annotated[bool, Query(description="Add each layer's own shifts")] = False,
@@ -250,8 +247,8 @@ def export_schedule(
     _: ApiViewer,
     session: DbSession,
     now: Now,
-    schedule_id: int,
-    user_id: Annotated[int | None, Query(description="Only this user's shifts")] = None,
+    schedule_id: Id,
+    user_id: Annotated[Id | None, Query(description="Only this user's shifts")] = None,
 ) -> Response:
     schedule = schedules.get(session, schedule_id=schedule_id)
     body = feeds.schedule_feed(session, schedule=schedule, now=now, user_id=user_id)
@@ -264,7 +261,7 @@ def export_schedule(
     dependencies=[NO_STORE],
 )
 def rotate_schedule_feed(
-    _: ApiAdmin, request: Request, session: DbSession, now: Now, schedule_id: int
+    _: ApiAdmin, request: Request, session: DbSession, now: Now, schedule_id: Id
 ) -> FeedOut:
     token = feeds.rotate_schedule_token(session, schedule_id=schedule_id, now=now)
     return FeedOut(url=feed_url(request, "schedules", token))
@@ -277,7 +274,7 @@ def rotate_schedule_feed(
     response_class=Response,
     responses=CALENDAR,
 )
-def export_user(_: ApiViewer, session: DbSession, now: Now, user_id: int) -> Response:
+def export_user(_: ApiViewer, session: DbSession, now: Now, user_id: Id) -> Response:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"no user {user_id}")
@@ -291,7 +288,7 @@ def export_user(_: ApiViewer, session: DbSession, now: Now, user_id: int) -> Res
     dependencies=[NO_STORE],
 )
 def rotate_user_feed(
-    principal: ApiSelfWriter, request: Request, session: DbSession, now: Now, user_id: int
+    principal: ApiSelfWriter, request: Request, session: DbSession, now: Now, user_id: Id
 ) -> FeedOut:
     principal.require_self_or(user_id, Role.ADMIN)
     token = feeds.rotate_user_token(session, user_id=user_id, now=now)

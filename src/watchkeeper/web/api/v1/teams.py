@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.catalog.teams import service as teams
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.teams.schemas import MemberAdd, TeamCreate, TeamOut, TeamUpdate
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.web.deps import ApiAdmin, ApiViewer, DbSession, Now, page_request
 
@@ -28,7 +29,7 @@ def list_teams(
     _: ApiViewer,
     session: DbSession,
     page: TeamPage,
-    member_id: Annotated[int | None, Query(description="Only teams this user belongs to")] = None,
+    member_id: Annotated[Id | None, Query(description="Only teams this user belongs to")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Name or slug contains")] = None,
 ) -> Page[TeamOut]:
     rows, next_cursor = teams.list_(session, page=page, member_id=member_id, q=q)
@@ -50,29 +51,29 @@ def create_team(
 
 
 @router.get("/{team_id}", summary="Get a team")
-def get_team(_: ApiViewer, session: DbSession, team_id: int) -> TeamOut:
+def get_team(_: ApiViewer, session: DbSession, team_id: Id) -> TeamOut:
     return team_out(session, teams.get(session, team_id=team_id))
 
 
 @router.patch("/{team_id}", summary="Change a team")
 def update_team(
-    _: ApiAdmin, session: DbSession, now: Now, team_id: int, body: TeamUpdate
+    _: ApiAdmin, session: DbSession, now: Now, team_id: Id, body: TeamUpdate
 ) -> TeamOut:
     return team_out(session, teams.update(session, team_id=team_id, data=body, now=now))
 
 
 @router.delete("/{team_id}", status_code=204, summary="Delete a team")
-def delete_team(_: ApiAdmin, session: DbSession, team_id: int) -> None:
+def delete_team(_: ApiAdmin, session: DbSession, team_id: Id) -> None:
     teams.delete_(session, team_id=team_id)
 
 
 @router.post("/{team_id}/members", summary="Add a member (idempotent)")
-def add_member(_: ApiAdmin, session: DbSession, now: Now, team_id: int, body: MemberAdd) -> TeamOut:
+def add_member(_: ApiAdmin, session: DbSession, now: Now, team_id: Id, body: MemberAdd) -> TeamOut:
     teams.add_member(session, team_id=team_id, user_id=body.user_id, now=now)
     return team_out(session, teams.get(session, team_id=team_id))
 
 
 @router.delete("/{team_id}/members/{user_id}", summary="Remove a member (idempotent)")
-def remove_member(_: ApiAdmin, session: DbSession, team_id: int, user_id: int) -> TeamOut:
+def remove_member(_: ApiAdmin, session: DbSession, team_id: Id, user_id: Id) -> TeamOut:
     teams.remove_member(session, team_id=team_id, user_id=user_id)
     return team_out(session, teams.get(session, team_id=team_id))

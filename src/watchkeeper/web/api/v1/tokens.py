@@ -10,6 +10,7 @@ from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.access.schemas import TokenCreate, TokenCreated, TokenOut
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.web.deps import NO_STORE, ApiSelfWriter, ApiViewer, DbSession, Now, page_request
 
@@ -28,7 +29,7 @@ def list_tokens(
     session: DbSession,
     page: TokenPage,
     user_id: Annotated[
-        int | None, Query(description="Admins: another user's tokens. Default: yours.")
+        Id | None, Query(description="Admins: another user's tokens. Default: yours.")
     ] = None,
     all_users: Annotated[bool, Query(description="Admins: everyone's tokens.")] = False,
 ) -> Page[TokenOut]:
@@ -41,7 +42,7 @@ def list_tokens(
 
 
 @router.get("/{token_id}", summary="Get an API token (never its secret)")
-def get_token(principal: ApiViewer, session: DbSession, token_id: int) -> TokenOut:
+def get_token(principal: ApiViewer, session: DbSession, token_id: Id) -> TokenOut:
     token = access.get_token(session, token_id=token_id)
     principal.require_self_or(token.user_id, Role.ADMIN)
     return TokenOut.model_validate(token)
@@ -75,7 +76,7 @@ def create_token(
 
 
 @router.delete("/{token_id}", status_code=204, summary="Revoke an API token")
-def revoke_token(principal: ApiSelfWriter, session: DbSession, now: Now, token_id: int) -> None:
+def revoke_token(principal: ApiSelfWriter, session: DbSession, now: Now, token_id: Id) -> None:
     token = access.get_token(session, token_id=token_id)
     principal.require_self_or(token.user_id, Role.ADMIN)
     access.revoke_token(session, token_id=token_id, now=now)

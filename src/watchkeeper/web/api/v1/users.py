@@ -13,6 +13,7 @@ from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import Password, UserCreate, UserCreated, UserOut, UserUpdate
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
 from watchkeeper.web.deps import NO_STORE, ApiAdmin, ApiViewer, DbSession, Now, page_request
 
@@ -49,7 +50,7 @@ def list_users(
     page: UserPage,
     role: Role | None = None,
     is_active: bool | None = None,
-    team_id: int | None = None,
+    team_id: Id | None = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Login, name or email contains")
     ] = None,
@@ -76,13 +77,13 @@ def create_user(
 
 
 @router.get("/{user_id}", summary="Get a user")
-def get_user(_: ApiViewer, session: DbSession, user_id: int) -> UserOut:
+def get_user(_: ApiViewer, session: DbSession, user_id: Id) -> UserOut:
     return user_out(session, users.get(session, user_id=user_id))
 
 
 @router.patch("/{user_id}", summary="Change a user")
 def update_user(
-    _: ApiAdmin, session: DbSession, now: Now, user_id: int, body: UserUpdate
+    _: ApiAdmin, session: DbSession, now: Now, user_id: Id, body: UserUpdate
 ) -> UserOut:
     user = users.update(session, user_id=user_id, data=body, now=now)
     return user_out(session, user)
@@ -94,7 +95,7 @@ def update_user(
     dependencies=[NO_STORE],
 )
 def set_password(
-    _: ApiAdmin, session: DbSession, now: Now, user_id: int, body: PasswordSet
+    _: ApiAdmin, session: DbSession, now: Now, user_id: Id, body: PasswordSet
 ) -> PasswordSetOut:
     """Without a password, a one-time password is generated and returned once. The
     user's web sessions end; their API tokens too with `revoke_tokens`."""

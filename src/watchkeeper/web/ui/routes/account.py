@@ -16,6 +16,7 @@ from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import DisplayName, Email, Password, TimeZone, UserUpdate
+from watchkeeper.core.ids import Id
 from watchkeeper.oncall.schedules import feeds
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.web.context import context_of
@@ -150,7 +151,7 @@ def create_token(request: Request, principal: UiViewer, form: FormBody) -> Respo
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(request: Request, principal: UiViewer, token_id: int) -> Response:
+def revoke_token(request: Request, principal: UiViewer, token_id: Id) -> Response:
     ctx = context_of(request)
     now = ctx.clock.now()
 

@@ -18,6 +18,7 @@ from watchkeeper.catalog.services.schemas import ServiceCreate, ServiceUpdate, T
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.teams.schemas import Description, Slug
 from watchkeeper.core.errors import Conflict
+from watchkeeper.core.ids import Id
 from watchkeeper.incidents.queries import has_incidents, open_counts_by_service
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
@@ -33,9 +34,9 @@ class ServiceForm(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     slug: Slug
     description: Description = ""
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     tags: Tags = Field(default_factory=list)
-    depends_on: list[int] = Field(default_factory=list)
+    depends_on: list[Id] = Field(default_factory=list)
 
 
 def _services_page(request: Request, **extra: Any) -> Response:
@@ -75,7 +76,7 @@ def create_service(request: Request, _: UiAdmin, form: FormBody) -> Response:
 
 
 @router.post("/services/{service_id}")
-def update_service(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+def update_service(request: Request, _: UiAdmin, service_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: ServiceForm) -> None:
@@ -89,7 +90,7 @@ def update_service(request: Request, _: UiAdmin, service_id: int, form: FormBody
 
 
 @router.post("/services/{service_id}/delete")
-def delete_service(request: Request, _: UiAdmin, service_id: int) -> Response:
+def delete_service(request: Request, _: UiAdmin, service_id: Id) -> Response:
     def action(session: Session) -> None:
         if has_incidents(session, service_id):
             raise Conflict("this service has incidents; it cannot be deleted")
@@ -125,7 +126,7 @@ def create_category(request: Request, _: UiAdmin, form: FormBody) -> Response:
 
 
 @router.post("/categories/{category_id}")
-def rename_category(request: Request, _: UiAdmin, category_id: int, form: FormBody) -> Response:
+def rename_category(request: Request, _: UiAdmin, category_id: Id, form: FormBody) -> Response:
     outcome = submit(
         request,
         CategoryUpdate,
@@ -138,7 +139,7 @@ def rename_category(request: Request, _: UiAdmin, category_id: int, form: FormBo
 
 
 @router.post("/categories/{category_id}/delete")
-def delete_category(request: Request, _: UiAdmin, category_id: int) -> Response:
+def delete_category(request: Request, _: UiAdmin, category_id: Id) -> Response:
     outcome = attempt(request, lambda s: categories.delete_(s, category_id=category_id))
     if not outcome.ok:
         return _categories_page(request, errors=outcome.errors)

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
+from watchkeeper.core.ids import Id
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.schemas import (
@@ -210,12 +211,12 @@ def _policy_page(request: Request, policy_id: int, *, status: int = 200, **extra
 
 
 @router.get("/{policy_id}")
-def show_policy(request: Request, _: UiAdmin, policy_id: int) -> Response:
+def show_policy(request: Request, _: UiAdmin, policy_id: Id) -> Response:
     return _policy_page(request, policy_id)
 
 
 @router.post("/{policy_id}")
-def update_policy(request: Request, _: UiAdmin, policy_id: int, form: FormBody) -> Response:
+def update_policy(request: Request, _: UiAdmin, policy_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def work(session: Session, data: PolicyCreate) -> int:
@@ -229,7 +230,7 @@ def update_policy(request: Request, _: UiAdmin, policy_id: int, form: FormBody) 
 
 
 @router.post("/{policy_id}/delete")
-def delete_policy(request: Request, _: UiAdmin, policy_id: int) -> Response:
+def delete_policy(request: Request, _: UiAdmin, policy_id: Id) -> Response:
     outcome = attempt(request, lambda s: escalation.delete_policy(s, policy_id=policy_id))
     if not outcome.ok:
         return _policy_page(request, policy_id, status=409, errors=outcome.errors)

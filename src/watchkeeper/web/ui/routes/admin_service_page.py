@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.services.schemas import GroupBy, GroupWindow, ServiceUpdate
 from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.ids import Id
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.models import EscalationPolicy
 from watchkeeper.pipeline.ingest import integrations
@@ -39,7 +40,7 @@ class AlertSettingsForm(BaseModel):
 class EscalationForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    escalation_policy_id: int | None = None  # the empty option: nobody is paged
+    escalation_policy_id: Id | None = None  # the empty option: nobody is paged
 
 
 def _page(request: Request, service_id: int, **extra: Any) -> Response:
@@ -61,12 +62,12 @@ def _page(request: Request, service_id: int, **extra: Any) -> Response:
 
 
 @router.get("")
-def show(request: Request, _: UiAdmin, service_id: int) -> Response:
+def show(request: Request, _: UiAdmin, service_id: Id) -> Response:
     return _page(request, service_id)
 
 
 @router.post("/alerting")
-def save_alerting(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+def save_alerting(request: Request, _: UiAdmin, service_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: AlertSettingsForm) -> None:
@@ -80,7 +81,7 @@ def save_alerting(request: Request, _: UiAdmin, service_id: int, form: FormBody)
 
 
 @router.post("/escalation")
-def save_escalation(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+def save_escalation(request: Request, _: UiAdmin, service_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: EscalationForm) -> None:
@@ -100,7 +101,7 @@ def save_escalation(request: Request, _: UiAdmin, service_id: int, form: FormBod
 
 
 @router.post("/integrations", dependencies=[NO_STORE])
-def add_integration(request: Request, _: UiAdmin, service_id: int, form: FormBody) -> Response:
+def add_integration(request: Request, _: UiAdmin, service_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: IntegrationCreate) -> tuple[str, str, str]:
@@ -122,7 +123,7 @@ def add_integration(request: Request, _: UiAdmin, service_id: int, form: FormBod
 
 
 @router.post("/integrations/{integration_id}/rotate", dependencies=[NO_STORE])
-def rotate(request: Request, _: UiAdmin, service_id: int, integration_id: int) -> Response:
+def rotate(request: Request, _: UiAdmin, service_id: Id, integration_id: Id) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session) -> tuple[str, str, str]:
@@ -139,7 +140,7 @@ def rotate(request: Request, _: UiAdmin, service_id: int, integration_id: int) -
 
 
 @router.post("/integrations/{integration_id}/revoke")
-def revoke(request: Request, _: UiAdmin, service_id: int, integration_id: int) -> Response:
+def revoke(request: Request, _: UiAdmin, service_id: Id, integration_id: Id) -> Response:
     now = context_of(request).clock.now()
     outcome = attempt(
         request, lambda s: integrations.revoke(s, integration_id=integration_id, now=now).id

@@ -17,6 +17,7 @@ from watchkeeper.catalog.teams.schemas import Description, Slug, TeamCreate, Tea
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.schemas import Login
+from watchkeeper.core.ids import Id
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import attempt, submit
@@ -81,12 +82,12 @@ def _team_page(request: Request, team_id: int, **extra: Any) -> Response:
 
 
 @router.get("/{team_id}")
-def show_team(request: Request, _: UiAdmin, team_id: int) -> Response:
+def show_team(request: Request, _: UiAdmin, team_id: Id) -> Response:
     return _team_page(request, team_id)
 
 
 @router.post("/{team_id}")
-def update_team(request: Request, _: UiAdmin, team_id: int, form: FormBody) -> Response:
+def update_team(request: Request, _: UiAdmin, team_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: TeamEditForm) -> None:
@@ -100,7 +101,7 @@ def update_team(request: Request, _: UiAdmin, team_id: int, form: FormBody) -> R
 
 
 @router.post("/{team_id}/members")
-def add_member(request: Request, _: UiAdmin, team_id: int, form: FormBody) -> Response:
+def add_member(request: Request, _: UiAdmin, team_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: MemberForm) -> None:
@@ -114,7 +115,7 @@ def add_member(request: Request, _: UiAdmin, team_id: int, form: FormBody) -> Re
 
 
 @router.post("/{team_id}/members/{user_id}/remove")
-def remove_member(request: Request, _: UiAdmin, team_id: int, user_id: int) -> Response:
+def remove_member(request: Request, _: UiAdmin, team_id: Id, user_id: Id) -> Response:
     outcome = attempt(request, lambda s: teams.remove_member(s, team_id=team_id, user_id=user_id))
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
@@ -122,6 +123,6 @@ def remove_member(request: Request, _: UiAdmin, team_id: int, user_id: int) -> R
 
 
 @router.post("/{team_id}/delete")
-def delete_team(request: Request, _: UiAdmin, team_id: int) -> Response:
+def delete_team(request: Request, _: UiAdmin, team_id: Id) -> Response:
     context_of(request).database.run(lambda s: teams.delete_(s, team_id=team_id))
     return RedirectResponse("/admin/teams", status_code=303)

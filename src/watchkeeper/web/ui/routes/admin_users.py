@@ -16,6 +16,7 @@ from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import DisplayName, Email, TimeZone, UserCreate, UserUpdate
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
@@ -93,12 +94,12 @@ def _user_page(request: Request, user_id: int, **extra: Any) -> Response:
 
 
 @router.get("/{user_id}")
-def show_user(request: Request, _: UiAdmin, user_id: int) -> Response:
+def show_user(request: Request, _: UiAdmin, user_id: Id) -> Response:
     return _user_page(request, user_id)
 
 
 @router.post("/{user_id}")
-def update_user(request: Request, _: UiAdmin, user_id: int, form: FormBody) -> Response:
+def update_user(request: Request, _: UiAdmin, user_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: UserEditForm) -> None:
@@ -118,7 +119,7 @@ class ResetForm(BaseModel):
 
 
 @router.post("/{user_id}/password")
-def reset_password(request: Request, _: UiAdmin, user_id: int, form: FormBody) -> Response:
+def reset_password(request: Request, _: UiAdmin, user_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
     password = one_time_password()
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from watchkeeper.catalog.services import service as services
 from watchkeeper.core.errors import NotFound
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.pipeline.correlate import queries
 from watchkeeper.pipeline.correlate.models import Alert
@@ -25,7 +26,7 @@ def list_alerts(
     _: UiViewer,
     session: DbSession,
     state: Annotated[str, Query(pattern="^(open|suppressed|resolved)$")] = "open",
-    service_id: int | None = None,
+    service_id: Id | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: str | None = None,
 ) -> Response:
@@ -46,7 +47,7 @@ def list_alerts(
 
 
 @router.get("/{alert_id}")
-def show_alert(request: Request, _: UiViewer, session: DbSession, alert_id: int) -> Response:
+def show_alert(request: Request, _: UiViewer, session: DbSession, alert_id: Id) -> Response:
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"no alert {alert_id}")

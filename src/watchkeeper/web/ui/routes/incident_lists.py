@@ -17,6 +17,7 @@ from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid, WatchkeeperError
+from watchkeeper.core.ids import parse_id
 from watchkeeper.core.pagination import PageRequest, Sort, parse_sort
 from watchkeeper.incidents import queries
 from watchkeeper.incidents import service as incidents
@@ -59,10 +60,10 @@ def _rows_context(request: Request, session: Session, now: Any) -> dict[str, Any
     where = incident_filter(
         status=_statuses(raw["status"]),
         priority=raw["priority"],
-        service_id=_int(raw["service_id"]),
-        team_id=_int(raw["team_id"]),
-        assignee_id=_int(raw["assignee_id"]),
-        category_id=_int(raw["category_id"]),
+        service_id=_id(raw, "service_id"),
+        team_id=_id(raw, "team_id"),
+        assignee_id=_id(raw, "assignee_id"),
+        category_id=_id(raw, "category_id"),
         q=raw["q"],
     )
     sort = parse_sort(
@@ -92,8 +93,9 @@ def _statuses(values: list[str]) -> list[Status]:
     return [Status(value) for value in values]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+def _id(raw: dict[str, Any], key: str) -> int | None:
+    value = raw[key]
+    return parse_id(value, location=f"query.{key}") if value else None
 
 
 @router.get("/incidents")

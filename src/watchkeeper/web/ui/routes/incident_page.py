@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,6 +17,7 @@ from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.ids import After, Id, parse_id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
 from watchkeeper.incidents import links, queries, tasks, transitions
@@ -36,7 +38,13 @@ from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
 from watchkeeper.web.ui.routes.admin_escalation import choices
-from watchkeeper.web.ui.routes.forms import Outcome, attempt, submit
+from watchkeeper.web.ui.routes.forms import (
+    Outcome,
+    attempt,
+    parse_form,
+    submit,
+    validation_messages,
+)
 from watchkeeper.web.ui.routes.incident_lists import people
 from watchkeeper.web.ui.templating import render
 
@@ -90,13 +98,13 @@ def _page(
 
 
 @router.get("")
-def show(request: Request, _: UiViewer, incident_id: int) -> Response:
+def show(request: Request, _: UiViewer, incident_id: Id) -> Response:
     return _page(request, incident_id)
 
 
 @router.get("/timeline")
 def timeline_rows(
-    request: Request, _: UiViewer, session: DbSession, incident_id: int, after: int = 0
+    request: Request, _: UiViewer, session: DbSession, incident_id: Id, after: After = 0
 ) -> Response:
     """New timeline entries after `after`, polled by the page; 204 when there are none."""
     entries = queries.timeline(session, incident_id=incident_id, after_id=after)
@@ -128,7 +136,7 @@ def _text(form: FormBody, name: str) -> str | None:
 
 
 @router.post("/acknowledge")
-def acknowledge(request: Request, principal: UiViewer, incident_id: int) -> Response:
+def acknowledge(request: Request, principal: UiViewer, incident_id: Id) -> Response:
     now = context_of(request).clock.now()
     return _act(
         request,
@@ -139,7 +147,7 @@ def acknowledge(request: Request, principal: UiViewer, incident_id: int) -> Resp
 
 
 @router.post("/resolve")
-def resolve(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def resolve(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     now, note = context_of(request).clock.now(), _text(form, "note")
     return _act(
         request,
@@ -150,7 +158,7 @@ def resolve(request: Request, principal: UiViewer, incident_id: int, form: FormB
 
 
 @router.post("/hold")
-def hold(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def hold(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     now, reason = context_of(request).clock.now(), _text(form, "reason")
     return _act(
         request,
@@ -161,7 +169,7 @@ def hold(request: Request, principal: UiViewer, incident_id: int, form: FormBody
 
 
 @router.post("/resume")
-def resume(request: Request, principal: UiViewer, incident_id: int) -> Response:
+def resume(request: Request, principal: UiViewer, incident_id: Id) -> Response:
     now = context_of(request).clock.now()
     return _act(
         request,
@@ -172,7 +180,7 @@ def resume(request: Request, principal: UiViewer, incident_id: int) -> Response:
 
 
 @router.post("/reopen")
-def reopen(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def reopen(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     ctx = context_of(request)
     now, reason = ctx.clock.now(), _text(form, "reason")
     window = timedelta(days=ctx.settings.reopen_window_days)
@@ -187,7 +195,7 @@ def reopen(request: Request, principal: UiViewer, incident_id: int, form: FormBo
 
 
 @router.post("/close")
-def close(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def close(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     principal.require(Role.RESPONDER)
     now = context_of(request).clock.now()
     actor = Actor(principal.user_id, principal.login)
@@ -205,7 +213,7 @@ def close(request: Request, principal: UiViewer, incident_id: int, form: FormBod
 
 
 @router.post("/edit")
-def edit(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def edit(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     """Save the fields form; unchanged fields leave no trace on the timeline."""
     now = context_of(request).clock.now()
 
@@ -244,7 +252,7 @@ def _update_from_form(form: FormBody, *, overridden: bool, current: str) -> Inci
 
 
 @router.post("/notes")
-def add_note(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def add_note(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     now, text = context_of(request).clock.now(), _text(form, "text")
     if text is None:
         return _page(request, incident_id, errors=["write something first"], status=422)
@@ -257,12 +265,13 @@ def add_note(request: Request, principal: UiViewer, incident_id: int, form: Form
 
 
 @router.post("/tasks")
-def add_task(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
-    now, title = context_of(request).clock.now(), _text(form, "title")
-    assignee = _text(form, "assignee_id")
-    if title is None:
-        return _page(request, incident_id, errors=["a task needs a title"], status=422)
-    data = TaskIn(title=title[:500], assignee_id=int(assignee) if assignee else None)
+def add_task(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
+    principal.require(Role.RESPONDER)
+    now = context_of(request).clock.now()
+    try:
+        data = parse_form(TaskIn, form)
+    except ValidationError as exc:
+        return _page(request, incident_id, errors=validation_messages(exc), status=422)
     return _act(
         request,
         principal,
@@ -273,7 +282,7 @@ def add_task(request: Request, principal: UiViewer, incident_id: int, form: Form
 
 @router.post("/tasks/{task_id}")
 def toggle_task(
-    request: Request, principal: UiViewer, incident_id: int, task_id: int, form: FormBody
+    request: Request, principal: UiViewer, incident_id: Id, task_id: Id, form: FormBody
 ) -> Response:
     now = context_of(request).clock.now()
     data = TaskUpdate(done=form.get("done") == "true")
@@ -288,14 +297,18 @@ def toggle_task(
 
 
 @router.post("/merge")
-def merge(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def merge(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
+    principal.require(Role.RESPONDER)
     raw = (_text(form, "incident_ids") or "").replace("#", " ").replace(",", " ").split()
-    if not raw or not all(part.isdigit() for part in raw):
+    if not raw:
         return _page(
             request, incident_id, errors=["give incident numbers, e.g. 12, 15"], status=422
         )
-    ids = [int(part) for part in raw]
+    try:
+        ids = [parse_id(part, location="form.incident_ids") for part in raw]
+    except Invalid as exc:
+        return _page(request, incident_id, errors=[exc.detail], status=422)
     return _act(
         request,
         principal,
@@ -305,23 +318,26 @@ def merge(request: Request, principal: UiViewer, incident_id: int, form: FormBod
 
 
 @router.post("/links")
-def link(request: Request, principal: UiViewer, incident_id: int, form: FormBody) -> Response:
+def link(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
+    principal.require(Role.RESPONDER)
     other = (_text(form, "incident_id") or "").lstrip("#")
-    if not other.isdigit():
+    if not other:
         return _page(request, incident_id, errors=["give an incident number"], status=422)
+    try:
+        other_id = parse_id(other, location="form.incident_id")
+    except Invalid as exc:
+        return _page(request, incident_id, errors=[exc.detail], status=422)
     return _act(
         request,
         principal,
         incident_id,
-        lambda s, a: links.link(s, incident_id=incident_id, other_id=int(other), actor=a, now=now),
+        lambda s, a: links.link(s, incident_id=incident_id, other_id=other_id, actor=a, now=now),
     )
 
 
 @router.post("/page")
-def page_people(
-    request: Request, principal: UiViewer, incident_id: int, form: FormBody
-) -> Response:
+def page_people(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
     """Page people by hand; the service writes a `paged` entry on the timeline."""
     principal.require(Role.RESPONDER)
     now = context_of(request).clock.now()

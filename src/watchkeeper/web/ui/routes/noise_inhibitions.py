@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.ids import Id
 from watchkeeper.pipeline.correlate.noise import service as noise
 from watchkeeper.pipeline.correlate.noise.models import InhibitionRule
 from watchkeeper.pipeline.correlate.noise.schemas import InhibitionFields, InhibitionUpdate
@@ -119,12 +120,12 @@ def _rule_page(
 
 
 @router.get("/{rule_id}")
-def show_inhibition(request: Request, _: UiAdmin, rule_id: int) -> Response:
+def show_inhibition(request: Request, _: UiAdmin, rule_id: Id) -> Response:
     return _rule_page(request, rule_id, FormData())
 
 
 @router.post("/{rule_id}")
-def update_inhibition(request: Request, _: UiAdmin, rule_id: int, form: FormBody) -> Response:
+def update_inhibition(request: Request, _: UiAdmin, rule_id: Id, form: FormBody) -> Response:
     outcome = save(
         request,
         lambda: InhibitionUpdate.model_validate(inhibition_fields(form)),
@@ -136,7 +137,7 @@ def update_inhibition(request: Request, _: UiAdmin, rule_id: int, form: FormBody
 
 
 @router.post("/{rule_id}/delete")
-def delete_inhibition(request: Request, principal: UiAdmin, rule_id: int) -> Response:
+def delete_inhibition(request: Request, principal: UiAdmin, rule_id: Id) -> Response:
     outcome = attempt(request, lambda s: noise.delete_inhibition(s, rule_id=rule_id))
     if not outcome.ok:
         return _list_page(request, principal, FormData(), status=404, errors=outcome.errors)

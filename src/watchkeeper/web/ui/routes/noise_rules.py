@@ -19,6 +19,7 @@ from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import Invalid
+from watchkeeper.core.ids import Id
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES
 from watchkeeper.pipeline.correlate.noise import explain
 from watchkeeper.pipeline.correlate.noise import service as noise
@@ -62,10 +63,10 @@ class RuleForm(BaseModel):
     name: str = ""
     enabled: bool = False
     matchers: str = ""
-    set_service_id: int | None = None
+    set_service_id: Id | None = None
     set_impact: int | None = None
     set_urgency: int | None = None
-    set_category_id: int | None = None
+    set_category_id: Id | None = None
     add_tags: list[str] = Field(default_factory=list)
     outcome: Literal["route", "suppress", "drop"] = "route"
     continue_matching: bool = False
@@ -76,7 +77,7 @@ class TryForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: SampleType = "alertmanager"
-    service_id: int | None = None
+    service_id: Id | None = None
     payload: str = ""
 
 
@@ -258,12 +259,12 @@ def _rule_page(
 
 
 @router.get("/{rule_id}")
-def show_rule(request: Request, _: UiAdmin, rule_id: int) -> Response:
+def show_rule(request: Request, _: UiAdmin, rule_id: Id) -> Response:
     return _rule_page(request, rule_id, FormData())
 
 
 @router.post("/{rule_id}")
-def update_rule(request: Request, _: UiAdmin, rule_id: int, form: FormBody) -> Response:
+def update_rule(request: Request, _: UiAdmin, rule_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
     outcome = save(
         request,
@@ -276,7 +277,7 @@ def update_rule(request: Request, _: UiAdmin, rule_id: int, form: FormBody) -> R
 
 
 @router.post("/{rule_id}/move")
-def move_rule(request: Request, principal: UiAdmin, rule_id: int, form: FormBody) -> Response:
+def move_rule(request: Request, principal: UiAdmin, rule_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
     outcome = save(
         request,
@@ -289,7 +290,7 @@ def move_rule(request: Request, principal: UiAdmin, rule_id: int, form: FormBody
 
 
 @router.post("/{rule_id}/delete")
-def delete_rule(request: Request, principal: UiAdmin, rule_id: int) -> Response:
+def delete_rule(request: Request, principal: UiAdmin, rule_id: Id) -> Response:
     outcome = attempt(request, lambda s: noise.delete_rule(s, rule_id=rule_id))
     if not outcome.ok:
         return _list_page(request, principal, status=404, errors=outcome.errors)

@@ -19,6 +19,7 @@ from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import NotFound
+from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import MAX_LIMIT, PageRequest, Sort, every_page
 from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.correlate.noise import service as noise
@@ -52,7 +53,7 @@ class SilenceForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     matchers: str = ""
-    service_id: int | None = None
+    service_id: Id | None = None
     starts_at: str = ""
     duration: str = ""
     ends_at: str = ""
@@ -157,7 +158,7 @@ def _from_alert(request: Request, alert_id: int) -> FormData:
 
 
 @router.get("")
-def list_silences(request: Request, principal: UiViewer, alert_id: int | None = None) -> Response:
+def list_silences(request: Request, principal: UiViewer, alert_id: Id | None = None) -> Response:
     draft = FormData() if alert_id is None else _from_alert(request, alert_id)
     return _page(request, principal, draft, from_alert=alert_id)
 
@@ -178,7 +179,7 @@ def create_silence(request: Request, principal: UiResponder, form: FormBody) -> 
 
 
 @router.post("/{silence_id}/expire")
-def expire_silence(request: Request, principal: UiResponder, silence_id: int) -> Response:
+def expire_silence(request: Request, principal: UiResponder, silence_id: Id) -> Response:
     now = context_of(request).clock.now()
     outcome = attempt(request, lambda s: noise.expire_silence(s, silence_id=silence_id, now=now).id)
     if not outcome.ok:

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.ids import Id
 from watchkeeper.pipeline.correlate.noise import service as noise
 from watchkeeper.pipeline.correlate.noise.models import MaintenanceWindow
 from watchkeeper.pipeline.correlate.noise.schemas import WindowCreate
@@ -42,7 +43,7 @@ class WindowForm(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    service_id: int | None = None
+    service_id: Id | None = None
     name: str = ""
     kind: Literal["once", "weekly"] = "once"
     time_zone: str = "UTC"
@@ -168,7 +169,7 @@ def create_window(request: Request, principal: UiResponder, form: FormBody) -> R
 
 
 @router.post("/{window_id}/delete")
-def delete_window(request: Request, principal: UiResponder, window_id: int) -> Response:
+def delete_window(request: Request, principal: UiResponder, window_id: Id) -> Response:
     outcome = attempt(request, lambda s: noise.delete_window(s, window_id=window_id))
     if not outcome.ok:
         return _page(request, principal, FormData(), status=404, errors=outcome.errors)

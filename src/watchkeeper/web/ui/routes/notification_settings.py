@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.access.principal import Principal
+from watchkeeper.core.ids import Id
 from watchkeeper.pipeline.notify import errors as notify_errors
 from watchkeeper.pipeline.notify import service as notify
 from watchkeeper.pipeline.notify.schemas import ContactMethodIn, RuleIn, VerifyIn, opened
@@ -101,7 +102,7 @@ def add_method(request: Request, principal: UiViewer, form: FormBody) -> Respons
 
 
 @router.post("/methods/{method_id}/verify")
-def verify(request: Request, principal: UiViewer, method_id: int, form: FormBody) -> Response:
+def verify(request: Request, principal: UiViewer, method_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: VerifyIn) -> notify.Verification:
@@ -119,7 +120,7 @@ def verify(request: Request, principal: UiViewer, method_id: int, form: FormBody
 
 
 @router.post("/methods/{method_id}/send-code")
-def send_code(request: Request, principal: UiViewer, method_id: int) -> Response:
+def send_code(request: Request, principal: UiViewer, method_id: Id) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session) -> None:
@@ -131,7 +132,7 @@ def send_code(request: Request, principal: UiViewer, method_id: int) -> Response
 
 
 @router.post("/methods/{method_id}/test")
-def send_test(request: Request, principal: UiViewer, method_id: int) -> Response:
+def send_test(request: Request, principal: UiViewer, method_id: Id) -> Response:
     now = context_of(request).clock.now()
     outcome = attempt(
         request,
@@ -141,7 +142,7 @@ def send_test(request: Request, principal: UiViewer, method_id: int) -> Response
 
 
 @router.post("/methods/{method_id}/delete")
-def delete_method(request: Request, principal: UiViewer, method_id: int) -> Response:
+def delete_method(request: Request, principal: UiViewer, method_id: Id) -> Response:
     outcome = attempt(
         request,
         lambda s: notify.delete_method(s, user_id=principal.user_id, method_id=method_id),
@@ -161,7 +162,7 @@ def add_rule(request: Request, principal: UiViewer, form: FormBody) -> Response:
 
 
 @router.post("/rules/{rule_id}/delete")
-def delete_rule(request: Request, principal: UiViewer, rule_id: int) -> Response:
+def delete_rule(request: Request, principal: UiViewer, rule_id: Id) -> Response:
     outcome = attempt(
         request, lambda s: notify.delete_rule(s, user_id=principal.user_id, rule_id=rule_id)
     )

@@ -21,6 +21,7 @@ from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.errors import FieldError, Invalid, NotFound
+from watchkeeper.core.ids import Id
 from watchkeeper.oncall.schedules import feeds, queries
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.ical import MEDIA_TYPE
@@ -50,7 +51,7 @@ class ScheduleForm(BaseModel):
 
     name: str
     time_zone: str
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     description: str = ""
 
 
@@ -223,7 +224,7 @@ def _layer_context(schedule: ScheduleOut, now: datetime) -> dict[str, Any]:
 
 
 @router.get("/schedules/{schedule_id}")
-def show_schedule(request: Request, _: UiViewer, schedule_id: int) -> Response:
+def show_schedule(request: Request, _: UiViewer, schedule_id: Id) -> Response:
     return _schedule_page(request, schedule_id)
 
 
@@ -236,7 +237,7 @@ def _after(request: Request, schedule_id: int, outcome_errors: list[str], **extr
 
 
 @router.post("/schedules/{schedule_id}")
-def update_schedule(request: Request, _: UiAdmin, schedule_id: int, form: FormBody) -> Response:
+def update_schedule(request: Request, _: UiAdmin, schedule_id: Id, form: FormBody) -> Response:
     now = context_of(request).clock.now()
 
     def action(session: Session, data: ScheduleForm) -> None:
@@ -248,7 +249,7 @@ def update_schedule(request: Request, _: UiAdmin, schedule_id: int, form: FormBo
 
 
 @router.post("/schedules/{schedule_id}/delete")
-def delete_schedule(request: Request, _: UiAdmin, schedule_id: int) -> Response:
+def delete_schedule(request: Request, _: UiAdmin, schedule_id: Id) -> Response:
     outcome = attempt(request, lambda s: schedules.delete_(s, schedule_id=schedule_id))
     if not outcome.ok:
         return _schedule_page(request, schedule_id, errors=outcome.errors)
@@ -286,21 +287,21 @@ def _layer_action(schedule_id: int, layer_id: int | None, now: datetime) -> Call
 
 
 @router.post("/schedules/{schedule_id}/layers")
-def add_layer(request: Request, _: UiAdmin, schedule_id: int, form: FormBody) -> Response:
+def add_layer(request: Request, _: UiAdmin, schedule_id: Id, form: FormBody) -> Response:
     action = _layer_action(schedule_id, None, context_of(request).clock.now())
     return _after(request, schedule_id, submit(request, LayerForm, form, action).errors)
 
 
 @router.post("/schedules/{schedule_id}/layers/{layer_id}")
 def update_layer(
-    request: Request, _: UiAdmin, schedule_id: int, layer_id: int, form: FormBody
+    request: Request, _: UiAdmin, schedule_id: Id, layer_id: Id, form: FormBody
 ) -> Response:
     action = _layer_action(schedule_id, layer_id, context_of(request).clock.now())
     return _after(request, schedule_id, submit(request, LayerForm, form, action).errors)
 
 
 @router.post("/schedules/{schedule_id}/layers/{layer_id}/delete")
-def delete_layer(request: Request, _: UiAdmin, schedule_id: int, layer_id: int) -> Response:
+def delete_layer(request: Request, _: UiAdmin, schedule_id: Id, layer_id: Id) -> Response:
     now = context_of(request).clock.now()
     outcome = attempt(
         request,
@@ -311,7 +312,7 @@ def delete_layer(request: Request, _: UiAdmin, schedule_id: int, layer_id: int) 
 
 @router.post("/schedules/{schedule_id}/overrides")
 def add_override(
-    request: Request, principal: UiResponder, schedule_id: int, form: FormBody
+    request: Request, principal: UiResponder, schedule_id: Id, form: FormBody
 ) -> Response:
     now = context_of(request).clock.now()
     zone = ZoneInfo(principal.time_zone)
@@ -330,9 +331,7 @@ def add_override(
 
 
 @router.post("/schedules/{schedule_id}/overrides/{override_id}/delete")
-def delete_override(
-    request: Request, _: UiResponder, schedule_id: int, override_id: int
-) -> Response:
+def delete_override(request: Request, _: UiResponder, schedule_id: Id, override_id: Id) -> Response:
     outcome = attempt(
         request,
         lambda s: schedules.delete_override(s, schedule_id=schedule_id, override_id=override_id),
@@ -341,7 +340,7 @@ def delete_override(
 
 
 @router.post("/schedules/{schedule_id}/ical-token", dependencies=[NO_STORE])
-def rotate_feed(request: Request, _: UiAdmin, schedule_id: int) -> Response:
+def rotate_feed(request: Request, _: UiAdmin, schedule_id: Id) -> Response:
     ctx = context_of(request)
     now = ctx.clock.now()
     outcome = attempt(
