@@ -225,6 +225,7 @@ class Server:
     database: Database | None = None
     sink_count: Callable[[], int] = lambda: 0
     extra: dict[str, Any] = field(default_factory=dict)
+    engine: bool = True
 
     @property
     def rss(self) -> int:
@@ -275,8 +276,11 @@ def database_url(kind: str, workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def watchkeeper(kind: str, workdir: Path, *, group_by: list[str] | None = None) -> Iterator[Server]:
-    """A fresh `watchkeeper serve` with one service and one Alertmanager integration."""
+def watchkeeper(
+    kind: str, workdir: Path, *, group_by: list[str] | None = None, engine: bool = True
+) -> Iterator[Server]:
+    """A fresh `watchkeeper serve` with one service and one Alertmanager integration;
+    `engine=False` serves intake alone (`--no-engine`: nothing correlates the events)."""
     workdir.mkdir(parents=True)
     with database_url(kind, workdir) as url:
         env = {
@@ -288,14 +292,17 @@ def watchkeeper(kind: str, workdir: Path, *, group_by: list[str] | None = None) 
         }
         port = free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "watchkeeper", "serve", "--port", str(port)],
+            [sys.executable, "-m", "watchkeeper", "serve", "--port", str(port)]
+            + ([] if engine else ["--no-engine"]),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         database = Database.from_url(url)
         try:
-            wait_http(f"http://{HOST}:{port}/readyz", "watchkeeper")
+            # /readyz also wants a live engine; intake alone has none.
+            ready = "/readyz" if engine else "/healthz"
+            wait_http(f"http://{HOST}:{port}{ready}", "watchkeeper")
             token = subprocess.run(
                 [
                     sys.executable,
@@ -333,6 +340,7 @@ def watchkeeper(kind: str, workdir: Path, *, group_by: list[str] | None = None) 
                 encode=webhook_body,
                 process=process,
                 database=database,
+                engine=engine,
             )
         finally:
             stop_process(process)
@@ -444,6 +452,8 @@ def measure(server: Server, case: str, run: str, seconds: float, connections: in
         accepted = stored - stored_before
         done = accepted - left
         downstream = f"engine correlated {done / accepted:.0%} by the end" if accepted else "-"
+        if not server.engine:
+            downstream = "no engine (intake alone)"
     else:
         notified = server.sink_count() - sent_before
         downstream = f"{notified:,} notifications sent"
@@ -498,6 +508,11 @@ def main() -> None:
         help="seconds to wait for the engine to correlate the open alerts",
     )
     parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument(
+        "--no-engine",
+        action="store_true",
+        help="intake alone: serve without the engine, so nothing correlates meanwhile",
+    )
     args = parser.parse_args()
     cases = [case for case in args.cases.split(",") if case]
     if not Path(ALERTMANAGER).exists():
@@ -516,7 +531,7 @@ def main() -> None:
                     run = f"r{number}-{case}"
                     where = workdir / f"{name}-{run}"
                     opened = (
-                        watchkeeper(args.database, where)
+                        watchkeeper(args.database, where, engine=not args.no_engine)
                         if name == "watchkeeper"
                         else alertmanager(where, sink_port)
                     )
