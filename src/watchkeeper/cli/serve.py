@@ -115,13 +115,24 @@ def engine(
 ) -> None:
     """Run only the engine (timers, escalations, notifications); pairs with serve --no-engine."""
     from watchkeeper.wakeup import WakeListener
-    from watchkeeper.wiring import build_runner, configure_logging, open_engine_database, prepare
+    from watchkeeper.wiring import (
+        attach,
+        build_runner,
+        configure_logging,
+        open_engine_database,
+        prepare,
+    )
 
     settings = load_settings()
     configure_logging(settings)
-    installation = prepare(settings)
-    installation.database.dispose()
-    installation.database = open_engine_database(settings)
+    password = None
+    if parent is None:
+        prepared = prepare(settings)
+        password = prepared.first_admin_password
+        prepared.database.dispose()
+    # else `serve`, its parent, has migrated the database before starting it.
+    installation = attach(settings, open_engine_database(settings))
+    installation.first_admin_password = password
     runner = build_runner(installation)
     stopping: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
