@@ -25,7 +25,7 @@ The load generator, the sink and the servers share the machine's cores: on a sma
 machine read the numbers as a comparison under equal conditions, not as capacity.
 
 Usage: python -m bench.ingest [--database sqlite|postgresql] [--seconds 10] [--runs 3]
-       [--connections 16] [--open-alerts 100000] [--cases single,batch,repeat]
+       [--connections 16] [--open-alerts 100000] [--cases single,batch,repeat] [--no-engine]
 """
 
 from __future__ import annotations
