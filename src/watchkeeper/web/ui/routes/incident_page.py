@@ -31,6 +31,7 @@ from watchkeeper.incidents.schemas import (
     TaskUpdate,
 )
 from watchkeeper.incidents.timeline import Actor
+from watchkeeper.pipeline.correlate import merge as merging
 from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.schemas import PageIn
@@ -313,7 +314,7 @@ def merge(request: Request, principal: UiViewer, incident_id: Id, form: FormBody
         request,
         principal,
         incident_id,
-        lambda s, a: links.merge(s, survivor_id=incident_id, duplicate_ids=ids, actor=a, now=now),
+        lambda s, a: merging.merge(s, survivor_id=incident_id, duplicate_ids=ids, actor=a, now=now),
     )
 
 
