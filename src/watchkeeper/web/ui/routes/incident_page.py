@@ -78,9 +78,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "alerts": alert_queries.list_(
             session, page=PageRequest(limit=50, sort=Sort("id")), incident_id=incident.id
         )[0],
-        "changes": alert_queries.recent_changes(
-            session, service_id=incident.service_id, around=incident.created_at
-        ),
+        "changes": alert_queries.incident_changes(session, incident),
         "impacts": IMPACT_NAMES,
         "urgencies": URGENCY_NAMES,
         "codes": list(ResolutionCode),
