@@ -12,6 +12,7 @@ from watchkeeper.oncall.schedules.resolver import (
     OverrideSpec,
     ScheduleSpec,
     Shift,
+    continuous,
     layer_shifts,
     on_call_at,
     per_layer,
@@ -182,14 +183,25 @@ def test_an_override_beats_every_layer_and_overlapping_overrides_add_up() -> Non
     assert [shift.override_id for shift in found] == [None, 1, 2, None]
 
 
-def test_adjacent_shifts_of_the_same_user_merge_in_the_final_schedule() -> None:
-    alone = layer(participants=(ALICE,))
-    override = OverrideSpec(1, ALICE, utc(2026, 3, 3, 6), utc(2026, 3, 3, 12))
-    spec = ScheduleSpec("Europe/Berlin", (alone,), (override,))
-    assert spans(shifts(spec, utc(2026, 3, 2), utc(2026, 3, 5))) == [
-        (ALICE, utc(2026, 3, 2), utc(2026, 3, 5))
-    ]
+def test_adjacent_turns_of_one_user_on_a_layer_are_one_shift() -> None:
+    spec = ScheduleSpec("Europe/Berlin", (layer(participants=(ALICE,)),))
+    [shift] = shifts(spec, utc(2026, 3, 2), utc(2026, 3, 5))
+    assert (shift.start, shift.end, shift.layer_id) == (utc(2026, 3, 2), utc(2026, 3, 5), 1)
     assert len(per_layer(spec, utc(2026, 3, 2), utc(2026, 3, 5))[1]) == 4  # one per turn
+
+
+def test_an_override_next_to_the_same_users_layer_shift_stays_apart() -> None:
+    alone = layer(participants=(ALICE,))
+    override = OverrideSpec(9, ALICE, utc(2026, 3, 3, 6), utc(2026, 3, 3, 12))
+    spec = ScheduleSpec("Europe/Berlin", (alone,), (override,))
+    found = shifts(spec, utc(2026, 3, 2), utc(2026, 3, 5))
+    assert [(s.start, s.end, s.layer_id, s.override_id) for s in found] == [
+        (utc(2026, 3, 2), utc(2026, 3, 3, 6), 1, None),
+        (utc(2026, 3, 3, 6), utc(2026, 3, 3, 12), None, 9),
+        (utc(2026, 3, 3, 12), utc(2026, 3, 5), 1, None),
+    ]
+    # Unbroken time on call (hand-off notices, "on call until") still joins them.
+    assert spans(continuous(found)) == [(ALICE, utc(2026, 3, 2), utc(2026, 3, 5))]
 
 
 def test_the_higher_position_wins_whatever_the_order_given() -> None:

@@ -15,6 +15,7 @@ from watchkeeper.oncall.schedules.resolver import (
     OverrideSpec,
     ScheduleSpec,
     Shift,
+    continuous,
     layer_shifts,
     on_call_at,
     shifts,
@@ -186,8 +187,21 @@ def test_on_call_at_agrees_with_the_final_shifts(
 
 
 def _assert_merged(found: list[Shift]) -> None:
-    last_end: dict[int, datetime] = {}
+    """No overlaps for a user; adjacent shifts only when something else put them there."""
+    last: dict[int, Shift] = {}
     for shift in found:
         assert shift.start < shift.end
-        assert last_end.get(shift.user_id, shift.start - timedelta(seconds=1)) < shift.start
-        last_end[shift.user_id] = shift.end
+        before = last.get(shift.user_id)
+        if before is not None:
+            assert before.end <= shift.start
+            if before.end == shift.start:
+                assert (before.layer_id, before.override_id) != (
+                    shift.layer_id,
+                    shift.override_id,
+                )
+        last[shift.user_id] = shift
+    joined = continuous(found)
+    ends: dict[int, datetime] = {}
+    for shift in joined:
+        assert ends.get(shift.user_id, shift.start - timedelta(seconds=1)) < shift.start
+        ends[shift.user_id] = shift.end

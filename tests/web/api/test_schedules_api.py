@@ -112,6 +112,30 @@ def test_shifts_are_listed_with_each_layers_own(
     assert [layer["name"] for layer in found["layers"]] == ["Office", "Week"]
 
 
+def test_an_override_next_to_the_same_users_layer_shift_keeps_its_own_id(
+    client: TestClient, admin: Person, responder: Person
+) -> None:
+    schedule = make_schedule(client, admin)
+    layer = add_layer(client, admin, schedule["id"], [responder.id])
+    body = {
+        "user_id": responder.id,
+        "starts_at": "2026-01-19T10:00:00Z",
+        "ends_at": "2026-01-19T12:00:00Z",
+    }
+    override = client.post(
+        f"{SCHEDULES}/{schedule['id']}/overrides", json=body, headers=bearer(admin)
+    ).json()
+    params = {"start": "2026-01-19T09:00:00Z", "end": "2026-01-19T13:00:00Z"}
+    found = client.get(
+        f"{SCHEDULES}/{schedule['id']}/shifts", params=params, headers=bearer(admin)
+    ).json()
+    assert [(s["start"], s["layer_id"], s["override_id"]) for s in found["final"]] == [
+        ("2026-01-19T09:00:00Z", layer["id"], None),
+        ("2026-01-19T10:00:00Z", None, override["id"]),
+        ("2026-01-19T12:00:00Z", layer["id"], None),
+    ]
+
+
 def test_a_responder_adds_and_removes_an_override(
     client: TestClient, admin: Person, responder: Person, viewer: Person
 ) -> None:

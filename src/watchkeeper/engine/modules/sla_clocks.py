@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter
@@ -26,10 +27,19 @@ class SlaClocks:
             ["clock", "kind", "priority"],
             registry=registry,
         )
+        self._uncommitted: list[cycle.SlaEvent] = []
 
     def run_once(self, session: Session, now: datetime) -> int:
-        handled, events = cycle.check(session, now)
-        # Counted before commit: a rolled-back run that is retried may count twice.
+        # Counted in after_commit: a run rolled back and retried (SQLite busy, a
+        # PostgreSQL conflict) replaces what it found here instead of adding to it.
+        self._uncommitted = []
+        handled, self._uncommitted = cycle.check(session, now)
+        return handled
+
+    def after_commit(self, wake: Callable[[], None]) -> None:
+        events, self._uncommitted = self._uncommitted, []
         for event in events:
             self.events.labels(event.clock, event.kind, label(event.priority)).inc()
-        return handled
+
+    def close(self) -> None:
+        """Nothing in flight: counting happens as each run commits."""

@@ -10,7 +10,10 @@ functions of values (no database, no clock: every time is passed in).
 - The highest layer (by position) that has someone at a moment decides who is on call;
   where it has nobody, the layers below show through.
 - Overrides beat every layer; where overrides overlap, each of their users is on call.
-- In the final result, adjacent shifts of the same user are merged into one.
+- In the final result, adjacent pieces of one user from the same layer or override are
+  one shift; a layer's shift and an adjacent override of the same user stay apart, so
+  each says what put the user there. `continuous` joins those too, for how long someone
+  is on call without a break.
 """
 
 from __future__ import annotations
@@ -170,7 +173,8 @@ def per_layer(spec: ScheduleSpec, start: datetime, end: datetime) -> dict[int, l
 
 
 def shifts(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Shift]:
-    """The final schedule in [start, end): who is on call, merged, ordered by start."""
+    """The final schedule in [start, end): who is on call and what put them there
+    (adjacent pieces of one source joined), ordered by start."""
     start, end = _utc_range(start, end)
     layers = list(per_layer(spec, start, end).values())
     overrides = _override_pieces(spec.overrides, start, end)
@@ -183,11 +187,31 @@ def shifts(spec: ScheduleSpec, start: datetime, end: datetime) -> list[Shift]:
     for s, e in pairwise(sorted(cuts)):
         for piece in _winners(overrides, layers, pointers, s):
             index = last_of.get(piece.user_id)
-            if index is not None and result[index].end == s:
+            if index is not None and result[index].end == s and _same_source(result[index], piece):
                 result[index] = replace(result[index], end=e)
             else:
                 last_of[piece.user_id] = len(result)
                 result.append(replace(piece, start=s, end=e))
+    return result
+
+
+def _same_source(one: Shift, other: Shift) -> bool:
+    return (one.layer_id, one.override_id) == (other.layer_id, other.override_id)
+
+
+def continuous(found: list[Shift]) -> list[Shift]:
+    """Final shifts with adjacent ones of a user joined whatever their source (the first
+    one's is kept): when a stretch on call begins and ends, for hand-off notices and
+    "on call until"."""
+    result: list[Shift] = []
+    last_of: dict[int, int] = {}
+    for shift in found:
+        index = last_of.get(shift.user_id)
+        if index is not None and result[index].end == shift.start:
+            result[index] = replace(result[index], end=shift.end)
+        else:
+            last_of[shift.user_id] = len(result)
+            result.append(shift)
     return result
 
 

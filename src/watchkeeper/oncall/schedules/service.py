@@ -257,7 +257,7 @@ def outlook(session: Session, *, schedule_ids: Iterable[int], at: datetime) -> d
     found = queries.specs(session, schedules=rows, start=at, end=horizon)
     result: dict[int, Outlook] = {}
     for schedule_id, spec in found.items():
-        ahead = resolver.shifts(spec, at, horizon)
+        ahead = resolver.continuous(resolver.shifts(spec, at, horizon))
         current = [shift for shift in ahead if shift.start <= at]
         later = [shift for shift in ahead if shift.start > at]
         until = min((shift.end for shift in current), default=None)
@@ -272,6 +272,12 @@ def shifts(session: Session, *, schedule_id: int, start: datetime, end: datetime
     schedule = get(session, schedule_id=schedule_id)
     spec = queries.specs(session, schedules=[schedule], start=start, end=end)[schedule_id]
     return resolver.shifts(spec, start, end)
+
+
+def stretches(session: Session, *, schedule_id: int, start: datetime, end: datetime) -> list[Shift]:
+    """The schedule's final shifts with adjacent ones of a user joined: unbroken time on
+    call, whether a layer or an override put them there."""
+    return resolver.continuous(shifts(session, schedule_id=schedule_id, start=start, end=end))
 
 
 def layer_shifts(

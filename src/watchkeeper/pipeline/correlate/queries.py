@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.core.pagination import PageRequest
 from watchkeeper.db.like import contains
 from watchkeeper.db.pagination import paginate
+from watchkeeper.incidents.models import Incident
 from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.ingest.models import ChangeEventRow, Event, RawPayload
 
@@ -71,16 +72,37 @@ def last_raw(session: Session, alert: Alert) -> RawPayload | None:
     return session.get(RawPayload, raw_id) if raw_id is not None else None
 
 
+CHANGES_BEFORE = timedelta(hours=24)
+
+
 def recent_changes(
-    session: Session, *, service_id: int, around: datetime, before: timedelta = timedelta(hours=24)
+    session: Session,
+    *,
+    service_id: int,
+    start: datetime,
+    end: datetime | None = None,
+    before: timedelta = CHANGES_BEFORE,
 ) -> Sequence[ChangeEventRow]:
-    """Changes on a service from `before` ahead of `around` onwards, newest first."""
+    """Changes on a service from `before` ahead of `start` until `end` (open-ended when
+    None), newest first."""
+    window = [ChangeEventRow.occurred_at >= start - before]
+    if end is not None:
+        window.append(ChangeEventRow.occurred_at <= end)
     stmt = (
         select(ChangeEventRow)
-        .where(
-            ChangeEventRow.service_id == service_id, ChangeEventRow.occurred_at >= around - before
-        )
+        .where(ChangeEventRow.service_id == service_id, *window)
         .order_by(ChangeEventRow.occurred_at.desc())
         .limit(20)
     )
     return session.scalars(stmt).all()
+
+
+def incident_changes(session: Session, incident: Incident) -> Sequence[ChangeEventRow]:
+    """What changed on the incident's service that may explain it: from a day before it
+    was declared until it was resolved (or closed unresolved); still open, until now."""
+    return recent_changes(
+        session,
+        service_id=incident.service_id,
+        start=incident.created_at,
+        end=incident.resolved_at or incident.closed_at,
+    )

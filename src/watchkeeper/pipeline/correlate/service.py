@@ -251,12 +251,16 @@ def _policy(session: Session, ctx: Context) -> Policy:
 
 
 def _description(alert: AlertRow) -> str:
+    """The alert's labels and links, each part only when it has any: an empty heading
+    would be the whole description, repeated in every page."""
     lines = [f"- **{name}**: {value}" for name, value in sorted(alert.labels.items())]
     links = [f"- [{link.get('text') or link['href']}]({link['href']})" for link in alert.links]
-    parts = ["Alert labels:", *lines]
-    if links:
-        parts += ["", "Links:", *links]
-    return "\n".join(parts)[:20_000]
+    parts = [
+        "\n".join([heading, *items])
+        for heading, items in (("Alert labels:", lines), ("Links:", links))
+        if items
+    ]
+    return "\n\n".join(parts)[:20_000]
 
 
 def _acknowledge(r: Routed, alert: AlertRow, state: State, now: datetime) -> Decided:

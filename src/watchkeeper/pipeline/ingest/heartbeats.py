@@ -104,17 +104,32 @@ def overdue(session: Session, *, now: datetime, limit: int) -> int:
     for heartbeat in rows:
         integration = session.get(Integration, heartbeat.integration_id)
         assert integration is not None
-        missed = heartbeat.deadline_at
+        summary = f"{integration.name}: {_missed(heartbeat)}"
         heartbeat.status = "down"
         heartbeat.down_since = now
         heartbeat.deadline_at = None
         if integration.revoked_at is None:
-            summary = (
-                f"{integration.name}: no check-in since {_when(heartbeat.last_ping_at)} "
-                f"(due by {missed:%Y-%m-%d %H:%M} UTC)"
-            )
             store(session, integration, [event(integration, Action.TRIGGER, summary, now)], now)
     return len(rows)
+
+
+def _missed(heartbeat: Heartbeat) -> str:
+    """What went wrong: a run that started and never finished, or no check-in at all."""
+    if heartbeat.status == "running" and heartbeat.last_start_at is not None:
+        started, grace = _when(heartbeat.last_start_at), duration(heartbeat.grace_seconds)
+        return f"the run started at {started} did not finish within its grace ({grace})"
+    last, due = _when(heartbeat.last_ping_at), _when(heartbeat.deadline_at)
+    return f"no check-in since {last} (due by {due})"
+
+
+def duration(seconds: int) -> str:
+    """`300` as "5 minutes", `5400` as "1 h 30 min": how people read a period or grace."""
+    hours, minutes = divmod(seconds // 60, 60)
+    if seconds % 60 or seconds < 60:
+        return f"{seconds} seconds" if seconds != 1 else "1 second"
+    if not hours:
+        return f"{minutes} minutes" if minutes != 1 else "1 minute"
+    return f"{hours} h" + (f" {minutes} min" if minutes else "")
 
 
 def _when(moment: datetime | None) -> str:

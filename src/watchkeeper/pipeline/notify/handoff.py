@@ -28,7 +28,8 @@ def announce(session: Session, now: datetime) -> int:
     queued = 0
     for schedule in schedules.all_(session):
         horizon = now + LOOKAHEAD
-        for shift in schedules.shifts(session, schedule_id=schedule.id, start=since, end=horizon):
+        stretches = schedules.stretches(session, schedule_id=schedule.id, start=since, end=horizon)
+        for shift in stretches:
             # A shift cut at the window's start began earlier: it was announced then.
             if shift.user_id not in wanting or not since < shift.start <= now:
                 continue

@@ -22,9 +22,12 @@ from watchkeeper.web.api.v1 import (
 )
 from watchkeeper.web.api.v1.problem_schema import PROBLEM_RESPONSES
 from watchkeeper.web.deps import refuse_control_text
+from watchkeeper.web.query_params import refuse_unknown_query
 
 router = APIRouter(
-    prefix="/api/v1", responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_control_text)]
+    prefix="/api/v1",
+    responses=PROBLEM_RESPONSES,
+    dependencies=[Depends(refuse_control_text), Depends(refuse_unknown_query)],
 )
 router.include_router(me.router)
 router.include_router(users.router)

@@ -64,9 +64,7 @@ def get_alert(_: ApiViewer, session: DbSession, alert_id: Id) -> AlertDetail:
 
 @router.get("/incidents/{incident_id}/changes", tags=["incidents"], summary="Recent changes")
 def incident_changes(_: ApiViewer, session: DbSession, incident_id: Id) -> list[ChangeOut]:
-    """Changes on the incident's service from a day before it was declared onwards."""
+    """Changes on the incident's service from a day before it was declared until it was
+    resolved."""
     incident = incidents.get(session, incident_id=incident_id)
-    rows = queries.recent_changes(
-        session, service_id=incident.service_id, around=incident.created_at
-    )
-    return [ChangeOut.model_validate(row) for row in rows]
+    return [ChangeOut.model_validate(row) for row in queries.incident_changes(session, incident)]

@@ -26,6 +26,7 @@ from watchkeeper.incidents.schemas import (
     TaskUpdate,
     TimelineEntryOut,
 )
+from watchkeeper.pipeline.correlate import merge as merging
 from watchkeeper.web.api.v1.incident_views import incident_out
 from watchkeeper.web.api.v1.incidents import actor_of
 from watchkeeper.web.context import context_of
@@ -178,11 +179,14 @@ def change_task(
     return TaskOut.model_validate(task)
 
 
-@router.post("/merge", summary="Merge other incidents into this one (they close as duplicates)")
+@router.post(
+    "/merge",
+    summary="Merge other incidents into this one (they close as duplicates; open alerts move)",
+)
 def merge(
     principal: ApiResponder, session: DbSession, now: Now, incident_id: Id, body: MergeIn
 ) -> IncidentOut:
-    survivor = links.merge(
+    survivor = merging.merge(
         session,
         survivor_id=incident_id,
         duplicate_ids=body.incident_ids,

@@ -31,6 +31,7 @@ from watchkeeper.incidents.schemas import (
     TaskUpdate,
 )
 from watchkeeper.incidents.timeline import Actor
+from watchkeeper.pipeline.correlate import merge as merging
 from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.schemas import PageIn
@@ -77,9 +78,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "alerts": alert_queries.list_(
             session, page=PageRequest(limit=50, sort=Sort("id")), incident_id=incident.id
         )[0],
-        "changes": alert_queries.recent_changes(
-            session, service_id=incident.service_id, around=incident.created_at
-        ),
+        "changes": alert_queries.incident_changes(session, incident),
         "impacts": IMPACT_NAMES,
         "urgencies": URGENCY_NAMES,
         "codes": list(ResolutionCode),
@@ -313,7 +312,7 @@ def merge(request: Request, principal: UiViewer, incident_id: Id, form: FormBody
         request,
         principal,
         incident_id,
-        lambda s, a: links.merge(s, survivor_id=incident_id, duplicate_ids=ids, actor=a, now=now),
+        lambda s, a: merging.merge(s, survivor_id=incident_id, duplicate_ids=ids, actor=a, now=now),
     )
 
 
