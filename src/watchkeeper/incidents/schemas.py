@@ -172,6 +172,11 @@ class IncidentOut(BaseModel):
     urgency: int
     priority: str
     priority_overridden: bool
+    priority_basis: str = Field(
+        description='Why it got its priority when it opened, e.g. "P1 from '
+        "severity=critical: impact 1 extensive (service default), urgency 1 critical "
+        '(severity critical)"; empty for incidents people declared or reprioritised.'
+    )
     status: str
     source: str
     tags: list[str]

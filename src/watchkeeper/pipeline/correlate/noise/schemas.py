@@ -302,6 +302,8 @@ class EventExplanation(BaseModel):
     open_alert_id: int | None = Field(description="The open alert with its fingerprint.")
     impact: int = Field(description="Impact of an incident it would open.")
     urgency: int = Field(description="Urgency of an incident it would open.")
+    priority: str = Field(description="Priority of an incident it would open (P1..P5).")
+    priority_basis: str = Field(description="Why it would get that priority.")
     verdict: Verdict = Field(
         description="page (opens or joins an incident), repeat (counts on an open alert), "
         "suppressed (kept, never pages), dropped (no alert), acknowledge, resolve, "

@@ -33,6 +33,7 @@ from watchkeeper.incidents.schemas import (
 from watchkeeper.incidents.timeline import Actor
 from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.pipeline.escalation import service as escalation
+from watchkeeper.pipeline.escalation.pages import urgency_of
 from watchkeeper.pipeline.escalation.schemas import PageIn
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
@@ -60,6 +61,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "sla": sla_out(incident, rules, now),
         "priority": label(incident.priority),
         "matrix_priority": label(rules.matrix[(incident.impact, incident.urgency)]),
+        "page_urgency": urgency_of(incident.priority),
         "actions": [action.value for action in allowed_actions(Status(incident.status))],
         "service": services.get(session, service_id=incident.service_id),
         "all_services": services.all_(session),
