@@ -48,10 +48,13 @@ class EscalationForm(BaseModel):
 def _page(request: Request, service_id: int, **extra: Any) -> Response:
     def load(session: Session) -> dict[str, Any]:
         rows = integrations.list_(session, service_id=service_id)
+        service = services.get(session, service_id=service_id)
+        policies = escalation.list_policies(session)
         return {
-            "service": services.get(session, service_id=service_id),
+            "service": service,
             "integrations": rows,
-            "policies": escalation.list_policies(session),
+            "policies": policies,
+            "nobody_paged": not any(p.id == service.escalation_policy_id for p in policies),
             "impacts": IMPACT_NAMES,
             "heartbeats": {
                 row.id: session.get(Heartbeat, row.id) for row in rows if row.type == "heartbeat"
