@@ -11,9 +11,11 @@ from watchkeeper.catalog.teams.schemas import Description, Slug
 from watchkeeper.core.alert_priority import DEFAULT_SERVICE_IMPACT
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
 
-ServiceName = Annotated[str, Field(min_length=1, max_length=100)]
-Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[\w.:/-]+$")]
+ServiceName = Annotated[NonBlank, Field(max_length=100)]
+TAG_PATTERN = r"^[\w.:/-]+$"
+Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=TAG_PATTERN)]
 Tags = Annotated[list[Tag], Field(max_length=30)]
 GroupBy = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=10)]
 GroupWindow = Annotated[int, Field(ge=1, le=7 * 24 * 60)]

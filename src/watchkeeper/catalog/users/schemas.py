@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
 
 LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -56,7 +57,7 @@ Login = Annotated[str, BeforeValidator(_login), Field(pattern=LOGIN_PATTERN)]
 Email = Annotated[str | None, BeforeValidator(_lower), AfterValidator(_check_email)]
 TimeZone = Annotated[str, AfterValidator(_check_zone)]
 Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
-DisplayName = Annotated[str, Field(min_length=1, max_length=200)]
+DisplayName = Annotated[NonBlank, Field(max_length=200)]
 
 
 class UserCreate(BaseModel):

@@ -229,7 +229,7 @@ def _incident_for(
         matrix=rules.matrix,
     )
     data = IncidentCreate(
-        title=alert.summary[:255] or f"Alert on {service.name}",
+        title=alert.summary[:255].strip() or f"Alert on {service.name}",  # never blank
         service_id=service.id,
         description=_description(alert),
         impact=given.impact,
