@@ -39,7 +39,7 @@ def test_user_create_refuses_a_blank_name(cli: Cli) -> None:
     cli.ok("db", "upgrade")
     result = cli("user", "create", "blank", "--name", "   ")
     assert result.exit_code == 1
-    assert "name" in result.stderr
+    assert "Name: cannot be blank" in result.stderr
     assert json.loads(cli.ok("user", "list", "--json").stdout) == []
 
 

@@ -117,8 +117,10 @@ def test_bad_layer_forms_say_what_is_wrong_and_change_nothing(
     cases = {
         "no user ghost": {"participants": "root ghost"},
         "unknown day": {"restrictions": "Funday 09:00-17:00"},
-        "end must come after start": {"end": "2026-01-01T09:00"},
-        "Input should be": {"rotation": "fortnightly"},
+        "End must come after start": {"end": "2026-01-01T09:00"},
+        "Rotation: must be &#39;daily&#39;, &#39;weekly&#39;, &#39;hours&#39; or &#39;days&#39;": {
+            "rotation": "fortnightly"
+        },
     }
     for message, change in cases.items():
         page = client.post(

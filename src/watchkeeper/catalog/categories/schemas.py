@@ -9,8 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
-CategoryName = Annotated[NonBlank, Field(max_length=100, pattern=r"^[^>]+$")]
+CategoryName = Annotated[
+    NonBlank, Field(max_length=100, pattern=described(r"^[^>]+$", "must not contain '>'"))
+]
 
 
 class CategoryCreate(BaseModel):

@@ -12,9 +12,12 @@ from watchkeeper.core.alert_priority import DEFAULT_SERVICE_IMPACT
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
 ServiceName = Annotated[NonBlank, Field(max_length=100)]
-TAG_PATTERN = r"^[\w.:/-]+$"
+TAG_PATTERN = described(
+    r"^[\w.:/-]+$", "use letters, digits, '_', '.', ':', '/' or '-', without spaces"
+)
 Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=TAG_PATTERN)]
 Tags = Annotated[list[Tag], Field(max_length=30)]
 GroupBy = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=10)]

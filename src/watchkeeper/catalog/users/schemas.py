@@ -14,8 +14,12 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
-LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+LOGIN_PATTERN = described(
+    r"^[a-z0-9][a-z0-9._-]{1,63}$",
+    "use 2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256

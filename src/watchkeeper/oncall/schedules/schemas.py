@@ -20,6 +20,7 @@ from watchkeeper.catalog.users.schemas import TimeZone
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
 from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
 Rotation = Literal["daily", "weekly", "hours", "days"]
 ScheduleName = Annotated[NonBlank, Field(max_length=100)]
@@ -27,7 +28,7 @@ LayerName = Annotated[NonBlank, Field(max_length=100)]
 WallClock = Annotated[
     str,
     Field(
-        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        pattern=described(r"^([01]\d|2[0-3]):[0-5]\d$", "use a time of day such as 09:00"),
         description="Wall time `HH:MM`.",
     ),
 ]
