@@ -35,6 +35,14 @@ def test_user_create_prints_a_one_time_password_that_works_for_login(cli: Cli) -
     ]
 
 
+def test_user_create_refuses_a_blank_name(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
+    result = cli("user", "create", "blank", "--name", "   ")
+    assert result.exit_code == 1
+    assert "Name: cannot be blank" in result.stderr
+    assert json.loads(cli.ok("user", "list", "--json").stdout) == []
+
+
 def test_set_password_from_stdin_and_mistakes_are_one_clean_line(cli: Cli) -> None:
     cli.ok("db", "upgrade")
     cli.ok("user", "create", "bob", "--name", "Bob")

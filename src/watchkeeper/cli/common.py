@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from watchkeeper.core.clock import SystemClock
 from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.core.validation import problems
 from watchkeeper.settings import Settings
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def friendly(command: Callable[P, R]) -> Callable[P, R]:
             )
             fail(f"{exc.detail}{details}")
         except ValidationError as exc:
-            fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+            fail("; ".join(item.sentence for item in problems(exc.errors())))
         except OperationalError as exc:
             fail(f"cannot use the database: {str(exc.orig).strip().splitlines()[0]}")
 

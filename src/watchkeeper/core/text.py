@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+
+# A name, title or reason: surrounding whitespace is stripped, and what is left may not be
+# empty, so "   " is refused like "" (by the API, the web forms and the CLI alike, since
+# they all validate with the same schemas). Give the length as `Field(max_length=...)`.
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
 

@@ -52,6 +52,9 @@ class Incident(Base):
     urgency: Mapped[int] = mapped_column(SmallInteger)
     priority: Mapped[int] = mapped_column(SmallInteger)
     priority_overridden: Mapped[bool] = mapped_column(default=False)
+    # Why it got its priority when it opened ("P1 from severity=critical: impact 1 ...");
+    # empty once a person changes impact, urgency or priority.
+    priority_basis: Mapped[str] = mapped_column(String(255), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)

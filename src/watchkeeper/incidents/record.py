@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from watchkeeper.core.alert_priority import DEFAULT_SEVERITY_MAP, SeverityDefault
 from watchkeeper.core.priority import derive, label, parse_label
 from watchkeeper.incidents.lifecycle import Status
 from watchkeeper.incidents.schemas import IncidentCreate, Source
@@ -22,10 +23,14 @@ from watchkeeper.incidents.timeline import Actor, Journal
 
 @dataclass(frozen=True)
 class Policy:
-    """The priority matrix and the SLA targets per priority, read once for many incidents."""
+    """The priority matrix, the SLA targets per priority and what alert severities give,
+    read once for many incidents."""
 
     matrix: dict[tuple[int, int], int]
     targets: dict[int, tuple[timedelta, timedelta]]
+    severities: dict[str, SeverityDefault] = field(
+        default_factory=lambda: dict(DEFAULT_SEVERITY_MAP)
+    )
 
 
 class IncidentState(Protocol):
@@ -97,6 +102,7 @@ class IncidentRow:
     merged_into_id: int | None = None
     reopened_count: int = 0
     group_key: str | None = None
+    priority_basis: str = ""
 
     def __post_init__(self) -> None:
         self.updated_at = self.created_at
@@ -114,10 +120,12 @@ def new_incident(
     source: Source,
     rules: Policy,
     journal: Journal,
+    basis: str = "",
 ) -> IncidentRow:
     """A new incident, not yet numbered, prioritised and with its SLA clocks running; its
     "created" entry goes to `journal` (rendered once it has a number). References in
-    `data` (service, category, assignee) are the caller's to check."""
+    `data` (service, category, assignee) are the caller's to check. `basis` says why it
+    got its priority (for an alert's incident: which severity, service and rules)."""
     derived = derive(data.impact, data.urgency, rules.matrix)
     priority = parse_label(data.priority) if data.priority else derived
     ack_target, resolve_target = rules.targets[priority]
@@ -141,6 +149,7 @@ def new_incident(
         ack_warn_at=ack.warn_at,
         resolve_due_at=resolve.due_at,
         resolve_warn_at=resolve.warn_at,
+        priority_basis="" if data.priority else basis[:255],
     )
     schedule_sla(row)
     journal.add(

@@ -11,12 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from watchkeeper.catalog.services.schemas import Tags
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
-Title = Annotated[str, Field(min_length=1, max_length=255)]
+Title = Annotated[NonBlank, Field(max_length=255)]
 Markdown = Annotated[str, Field(max_length=20_000)]
 Level = Annotated[int, Field(ge=1, le=4)]
-PriorityLabel = Annotated[str, Field(pattern=r"^P[1-5]$", examples=["P2"])]
-Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+PriorityLabel = Annotated[
+    str, Field(pattern=described(r"^P[1-5]$", "use P1 to P5"), examples=["P2"])
+]
+Reason = Annotated[NonBlank, Field(max_length=2000)]
 
 
 class ResolutionCode(enum.StrEnum):
@@ -116,20 +120,20 @@ class CloseIn(BaseModel):
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: Annotated[str, Field(min_length=1, max_length=20_000)]
+    text: Annotated[NonBlank, Field(max_length=20_000)]
 
 
 class TaskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, Field(min_length=1, max_length=500)]
+    title: Annotated[NonBlank, Field(max_length=500)]
     assignee_id: Id | None = None
 
 
 class TaskUpdate(Patch):
     nullable = frozenset({"assignee_id"})
 
-    title: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    title: Annotated[NonBlank, Field(max_length=500)] | None = None
     done: bool | None = None
     assignee_id: Id | None = None
 
@@ -172,6 +176,11 @@ class IncidentOut(BaseModel):
     urgency: int
     priority: str
     priority_overridden: bool
+    priority_basis: str = Field(
+        description='Why it got its priority when it opened, e.g. "P1 from '
+        "severity=critical: impact 1 extensive (service default), urgency 1 critical "
+        '(severity critical)"; empty for incidents people declared or reprioritised.'
+    )
     status: str
     source: str
     tags: list[str]

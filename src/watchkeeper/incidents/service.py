@@ -36,7 +36,11 @@ _PLAIN_FIELDS = ("title", "description", "tags", "customer_impact")
 
 
 def load_policy(session: Session) -> Policy:
-    return Policy(matrix=policy.matrix(session)[0], targets=policy.targets(session)[0])
+    return Policy(
+        matrix=policy.matrix(session)[0],
+        targets=policy.targets(session)[0],
+        severities=policy.severities(session)[0],
+    )
 
 
 def next_number(session: Session) -> int:
@@ -156,6 +160,7 @@ def _update_priority(
 ) -> None:
     if not {"impact", "urgency", "priority"} & changes.keys():
         return
+    incident.priority_basis = ""  # a person chose now: the timeline says what and why
     rules = load_policy(session)
     before = incident.priority
     for name in ("impact", "urgency"):

@@ -23,6 +23,7 @@ from watchkeeper.core.errors import (
     Unavailable,
     WatchkeeperError,
 )
+from watchkeeper.core.validation import problems
 from watchkeeper.db.errors import is_transient, is_unavailable
 from watchkeeper.web.deps import Redirect
 from watchkeeper.web.redaction import redact_path
@@ -139,12 +140,11 @@ def _from_validation(request: Request, exc: Exception) -> Response:
     if raw and all(_is_path_out_of_range(item) for item in raw):
         names = ", ".join(f"{item['loc'][1]} {item.get('input')}" for item in raw)
         return _from_domain(request, NotFound(f"nothing has {names}"))
-    errors = [
-        FieldError(".".join(str(part) for part in item.get("loc", ())), str(item.get("msg")))
-        for item in raw
-    ]
-    summary = "; ".join(f"{error.location}: {error.message}" for error in errors[:3])
-    return _from_domain(request, Invalid(f"invalid input: {summary}", errors=errors))
+    found = problems(raw)
+    errors = [FieldError(item.location, item.phrase) for item in found]
+    summary = "; ".join(item.sentence for item in found[:3])
+    more = f"; and {len(found) - 3} more" if len(found) > 3 else ""
+    return _from_domain(request, Invalid(f"{summary}{more}", errors=errors))
 
 
 def _is_path_out_of_range(item: Mapping[str, Any]) -> bool:

@@ -331,4 +331,5 @@ def test_a_routing_rule_sets_impact_and_urgency_and_so_the_priority(h: Harness) 
     h.run_engine()
     routed, plain = h.incidents()
     assert (routed.impact, routed.urgency, routed.priority) == (1, 1, 1)
-    assert (plain.impact, plain.urgency, plain.priority) == (3, 4, 5)
+    # No rule: the service's default impact (1) and the urgency of severity info (4).
+    assert (plain.impact, plain.urgency, plain.priority) == (1, 4, 4)

@@ -41,8 +41,8 @@ def test_invalid_user_forms_show_readable_errors_and_create_nothing(
         "/admin/users", data={"csrf_token": csrf, "login": "Not Valid", "name": "", "role": "x"}
     )
     assert page.status_code == 422
-    assert "login:" in page.text
-    assert "role:" in page.text
+    assert "Login:" in page.text
+    assert "Role:" in page.text
     duplicate = client.post(
         "/admin/users", data={"csrf_token": csrf, "login": "root", "name": "Root again"}
     )

@@ -275,7 +275,8 @@ def test_try_it_shows_which_rule_hits_a_sample_and_what_happens(
     assert '<span class="rule-hit">#2 prod is urgent</span>' in result
     assert "staging is quiet" not in result
     assert "<strong>page</strong>: opens or joins an incident" in result
-    assert "impact 3, urgency 1" in result
+    assert "P1 from severity=critical: impact 1 extensive (service default), " in result
+    assert "urgency 1 critical (routing rule prod is urgent)" in result
     assert 'alertname="HighLatency"' in result
     assert snapshot() == before
 

@@ -117,8 +117,10 @@ def test_bad_layer_forms_say_what_is_wrong_and_change_nothing(
     cases = {
         "no user ghost": {"participants": "root ghost"},
         "unknown day": {"restrictions": "Funday 09:00-17:00"},
-        "end must come after start": {"end": "2026-01-01T09:00"},
-        "Input should be": {"rotation": "fortnightly"},
+        "End must come after start": {"end": "2026-01-01T09:00"},
+        "Rotation: must be &#39;daily&#39;, &#39;weekly&#39;, &#39;hours&#39; or &#39;days&#39;": {
+            "rotation": "fortnightly"
+        },
     }
     for message, change in cases.items():
         page = client.post(
@@ -177,3 +179,50 @@ def test_an_admin_gets_the_schedule_feed_url_once(client: TestClient, admin: Per
     assert match
     assert client.get(urlsplit(match.group(1)).path).status_code == 200
     assert match.group(1) not in client.get(f"/schedules/{schedule_id}").text
+
+
+def _warning(page: str, testid: str) -> str | None:
+    marker = f'data-testid="{testid}"'
+    if marker not in page:
+        return None
+    rest = page[page.index(marker) :]
+    return rest[: rest.index("</article>")]
+
+
+def test_a_layer_starting_later_today_warns_that_nobody_is_on_call_until_then(
+    client: TestClient, admin: Person, responder: Person
+) -> None:
+    """It is Thursday 15 January, 10:00 in Berlin: a layer from 18:00 leaves a gap."""
+    schedule_id = make_schedule(client, admin)
+    csrf = browser_login(client, admin.login)
+    empty = client.get(f"/schedules/{schedule_id}").text
+    everywhere = _warning(empty, "coverage-gaps")
+    assert everywhere is not None
+    assert "Nobody is on call at any time in the next 14 days" in everywhere
+    later = {**LAYER, "start": "2026-01-15T18:00", "handoff_time": "18:00"}
+    added = client.post(f"/schedules/{schedule_id}/layers", data={"csrf_token": csrf, **later})
+    assert added.status_code == 200, added.text
+    for testid in ("coverage-gaps", "layer-gaps"):
+        gap = _warning(added.text, testid)
+        assert gap is not None, testid
+        assert "Nobody is on call for part of the next 14 days" in gap
+        assert "from 2026-01-15 09:00 UTC to 2026-01-15 17:00 UTC" in gap
+
+
+def test_a_schedule_covered_around_the_clock_shows_no_gap_warning(
+    client: TestClient, admin: Person, responder: Person
+) -> None:
+    schedule_id = make_schedule(client, admin)
+    csrf = browser_login(client, admin.login)
+    client.post(f"/schedules/{schedule_id}/layers", data={"csrf_token": csrf, **LAYER})
+    page = client.get(f"/schedules/{schedule_id}").text
+    assert _warning(page, "coverage-gaps") is None
+    assert _warning(page, "layer-gaps") is None
+
+
+def test_a_new_layer_starts_now_by_default(client: TestClient, admin: Person) -> None:
+    schedule_id = make_schedule(client, admin)
+    browser_login(client, admin.login)
+    page = client.get(f"/schedules/{schedule_id}").text
+    form = page[page.index(f'action="/schedules/{schedule_id}/layers"') :]
+    assert 'name="start" type="datetime-local" required value="2026-01-15T10:00"' in form

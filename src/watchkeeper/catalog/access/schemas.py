@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.ids import Id
+from watchkeeper.core.text import NonBlank
 
 
 class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+    name: Annotated[NonBlank, Field(max_length=100, description="What the token is for.")]
     role: Role | None = Field(
         default=None, description="Scope; at most the owner's role (the default)."
     )

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
+from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
 CategoryName = Annotated[
-    str, BeforeValidator(_strip), Field(min_length=1, max_length=100, pattern=r"^[^>]+$")
+    NonBlank, Field(max_length=100, pattern=described(r"^[^>]+$", "must not contain '>'"))
 ]
 
 

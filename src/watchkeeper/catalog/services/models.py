@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, SmallInteger, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
+from watchkeeper.core.alert_priority import DEFAULT_SERVICE_IMPACT
 from watchkeeper.db.base import Base
 
 
@@ -27,6 +28,11 @@ class Service(Base):
     auto_resolve: Mapped[bool] = mapped_column(default=True, server_default=true())
     group_by: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     group_window_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    # The impact (1 extensive .. 4 minor) of an incident its alerts open, unless the
+    # severity table or a routing rule says otherwise.
+    default_impact: Mapped[int] = mapped_column(
+        SmallInteger, default=DEFAULT_SERVICE_IMPACT, server_default=str(DEFAULT_SERVICE_IMPACT)
+    )
     # Who gets paged (an escalation policy; checked by the service layer, no foreign key
     # so the policy tables can live with the escalation stage).
     escalation_policy_id: Mapped[int | None]

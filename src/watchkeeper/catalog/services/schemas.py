@@ -8,14 +8,29 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.catalog.teams.schemas import Description, Slug
+from watchkeeper.core.alert_priority import DEFAULT_SERVICE_IMPACT
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
-ServiceName = Annotated[str, Field(min_length=1, max_length=100)]
-Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[\w.:/-]+$")]
+ServiceName = Annotated[NonBlank, Field(max_length=100)]
+TAG_PATTERN = described(
+    r"^[\w.:/-]+$", "use letters, digits, '_', '.', ':', '/' or '-', without spaces"
+)
+Tag = Annotated[str, Field(min_length=1, max_length=50, pattern=TAG_PATTERN)]
 Tags = Annotated[list[Tag], Field(max_length=30)]
 GroupBy = Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=10)]
 GroupWindow = Annotated[int, Field(ge=1, le=7 * 24 * 60)]
+Impact = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=4,
+        description="Impact of incidents its alerts open (1 extensive, 2 significant, "
+        "3 moderate, 4 minor), unless the severity table or a routing rule sets one.",
+    ),
+]
 
 
 class ServiceCreate(BaseModel):
@@ -38,6 +53,7 @@ class ServiceCreate(BaseModel):
         "empty: one incident per alert.",
     )
     group_window_minutes: GroupWindow = 60
+    default_impact: Impact = DEFAULT_SERVICE_IMPACT
     escalation_policy_id: Id | None = Field(
         default=None, description="Who gets paged for this service's incidents."
     )
@@ -57,6 +73,7 @@ class ServiceUpdate(Patch):
     auto_resolve: bool | None = None
     group_by: GroupBy | None = None
     group_window_minutes: GroupWindow | None = None
+    default_impact: Impact | None = None
     escalation_policy_id: Id | None = None
 
 
@@ -73,6 +90,7 @@ class ServiceOut(BaseModel):
     auto_resolve: bool
     group_by: list[str]
     group_window_minutes: int
+    default_impact: int = DEFAULT_SERVICE_IMPACT
     escalation_policy_id: int | None = None
     status: Literal["operational", "degraded"] = Field(
         default="operational", description="`degraded` while the service has open incidents."

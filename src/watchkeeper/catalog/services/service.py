@@ -37,6 +37,7 @@ def create(session: Session, *, data: ServiceCreate, now: datetime) -> Service:
         auto_resolve=data.auto_resolve,
         group_by=list(dict.fromkeys(data.group_by)),
         group_window_minutes=data.group_window_minutes,
+        default_impact=data.default_impact,
         escalation_policy_id=data.escalation_policy_id,
         created_at=now,
         updated_at=now,

@@ -9,10 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+SLUG_PATTERN = described(
+    r"^[a-z0-9][a-z0-9-]{0,99}$", "use lower-case letters, digits and '-', up to 100"
+)
 
-TeamName = Annotated[str, Field(min_length=1, max_length=100)]
+TeamName = Annotated[NonBlank, Field(max_length=100)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Description = Annotated[str, Field(max_length=10_000)]
 

@@ -13,8 +13,13 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
-LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
+LOGIN_PATTERN = described(
+    r"^[a-z0-9][a-z0-9._-]{1,63}$",
+    "use 2 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -56,7 +61,7 @@ Login = Annotated[str, BeforeValidator(_login), Field(pattern=LOGIN_PATTERN)]
 Email = Annotated[str | None, BeforeValidator(_lower), AfterValidator(_check_email)]
 TimeZone = Annotated[str, AfterValidator(_check_zone)]
 Password = Annotated[str, Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)]
-DisplayName = Annotated[str, Field(min_length=1, max_length=200)]
+DisplayName = Annotated[NonBlank, Field(max_length=200)]
 
 
 class UserCreate(BaseModel):

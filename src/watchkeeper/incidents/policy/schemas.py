@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from watchkeeper.core.alert_priority import SEVERITIES, SeverityRow
 from watchkeeper.core.priority import LEVELS, MatrixCell
 
 
@@ -57,4 +58,23 @@ class SlaTargetOut(BaseModel):
 
 class SlaTargetsOut(BaseModel):
     targets: list[SlaTargetOut]
+    is_default: bool
+
+
+class SeveritiesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    severities: list[SeverityRow] = Field(
+        description="One row for each alert severity: critical, error, warning, info."
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> SeveritiesIn:
+        if sorted(row.severity for row in self.severities) != sorted(SEVERITIES):
+            raise ValueError("give a row for each of critical, error, warning and info once")
+        return self
+
+
+class SeveritiesOut(BaseModel):
+    severities: list[SeverityRow]
     is_default: bool

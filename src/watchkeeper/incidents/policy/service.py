@@ -1,4 +1,5 @@
-"""Read and change the priority matrix and SLA targets. Callers own the transaction."""
+"""Read and change the priority matrix, the SLA targets and the severity table. Callers
+own the transaction."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from watchkeeper.core.alert_priority import DEFAULT_SEVERITY_MAP, SeverityDefault, SeverityRow
 from watchkeeper.core.priority import DEFAULT_MATRIX, MatrixCell
-from watchkeeper.incidents.policy.models import PriorityCell, SlaTarget
+from watchkeeper.incidents.policy.models import PriorityCell, SeverityDefaultRow, SlaTarget
 from watchkeeper.incidents.sla import DEFAULT_TARGETS
 
 Targets = dict[int, tuple[timedelta, timedelta]]
@@ -65,3 +67,26 @@ def set_targets(session: Session, *, new: Targets) -> None:
 
 def reset_targets(session: Session) -> None:
     session.execute(delete(SlaTarget))
+
+
+def severities(session: Session) -> tuple[dict[str, SeverityDefault], bool]:
+    """What each alert severity gives an incident, and whether that is the default table."""
+    rows = session.scalars(select(SeverityDefaultRow)).all()
+    if not rows:
+        return dict(DEFAULT_SEVERITY_MAP), True
+    stored = {row.severity: SeverityDefault(urgency=row.urgency, impact=row.impact) for row in rows}
+    return {**DEFAULT_SEVERITY_MAP, **stored}, False
+
+
+def set_severities(session: Session, *, rows: list[SeverityRow]) -> None:
+    """Replace the severity table. Existing incidents keep their impact and urgency."""
+    session.execute(delete(SeverityDefaultRow))
+    session.add_all(
+        SeverityDefaultRow(severity=row.severity, impact=row.impact, urgency=row.urgency)
+        for row in rows
+    )
+    session.flush()
+
+
+def reset_severities(session: Session) -> None:
+    session.execute(delete(SeverityDefaultRow))

@@ -19,12 +19,18 @@ from watchkeeper.catalog.teams.schemas import Description
 from watchkeeper.catalog.users.schemas import TimeZone
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
+from watchkeeper.core.validation import described
 
 Rotation = Literal["daily", "weekly", "hours", "days"]
-ScheduleName = Annotated[str, Field(min_length=1, max_length=100)]
-LayerName = Annotated[str, Field(min_length=1, max_length=100)]
+ScheduleName = Annotated[NonBlank, Field(max_length=100)]
+LayerName = Annotated[NonBlank, Field(max_length=100)]
 WallClock = Annotated[
-    str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Wall time `HH:MM`.")
+    str,
+    Field(
+        pattern=described(r"^([01]\d|2[0-3]):[0-5]\d$", "use a time of day such as 09:00"),
+        description="Wall time `HH:MM`.",
+    ),
 ]
 MAX_LENGTH = {"daily": 1, "weekly": 1, "hours": 24 * 365, "days": 365}
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.pagination import PageRequest
+from watchkeeper.core.validation import problems
 from watchkeeper.db.like import contains
 from watchkeeper.db.lookup import missing_ids
 from watchkeeper.db.pagination import paginate
@@ -146,7 +147,7 @@ def _validated(fields: dict[str, Any]) -> LayerCreate:
     try:
         return LayerCreate.model_validate(fields)
     except ValidationError as exc:
-        messages = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+        messages = [(item.location, item.phrase) for item in problems(exc.errors())]
         raise errors.invalid_layer(messages) from None
 
 

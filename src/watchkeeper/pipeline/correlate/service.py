@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from watchkeeper.core.alert_priority import prioritise
 from watchkeeper.incidents.lifecycle import OPEN, Status
 from watchkeeper.incidents.record import IncidentState, Policy, new_incident
 from watchkeeper.incidents.schemas import IncidentCreate, Source
@@ -32,12 +33,10 @@ from watchkeeper.pipeline.correlate.noise.evaluate import (
 )
 from watchkeeper.pipeline.correlate.pending import Pending
 from watchkeeper.pipeline.correlate.state import AlertRow, Key, Reason, Routed, State, group_key
-from watchkeeper.pipeline.ingest.events import Action, NormalizedEvent, Severity
+from watchkeeper.pipeline.ingest.events import Action, NormalizedEvent
 
-__all__ = ["DEFAULT_IMPACT", "OPEN_ALERT", "URGENCY_OF", "Decided", "Outcome", "decide", "parse"]
+__all__ = ["OPEN_ALERT", "Decided", "Outcome", "decide", "parse"]
 
-URGENCY_OF = {Severity.CRITICAL: 1, Severity.ERROR: 2, Severity.WARNING: 3, Severity.INFO: 4}
-DEFAULT_IMPACT = 3
 _OPEN = {status.value for status in OPEN}
 
 
@@ -219,12 +218,22 @@ def _incident_for(
             if incident.status in _OPEN and incident.created_at >= since:
                 return incident, False
     decision = r.decision
+    rules = _policy(session, ctx)
+    given = prioritise(
+        alert.severity,
+        service_impact=service.default_impact,
+        rule_impact=decision.impact,
+        rule_urgency=decision.urgency,
+        rules=decision.matched,
+        severities=rules.severities,
+        matrix=rules.matrix,
+    )
     data = IncidentCreate(
-        title=alert.summary[:255] or f"Alert on {service.name}",
+        title=alert.summary[:255].strip() or f"Alert on {service.name}",  # never blank
         service_id=service.id,
         description=_description(alert),
-        impact=decision.impact or DEFAULT_IMPACT,
-        urgency=decision.urgency or URGENCY_OF[Severity(alert.severity)],
+        impact=given.impact,
+        urgency=given.urgency,
         category_id=decision.category_id,
         tags=list(decision.tags),
     )
@@ -233,8 +242,9 @@ def _incident_for(
         actor=r.actor,
         now=now,
         source=Source.ALERT,
-        rules=_policy(session, ctx),
+        rules=rules,
         journal=state.entries,
+        basis=given.basis,
     )
     incident.group_key = key
     state.new_incidents.append(incident)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
 
 
 class Target(BaseModel):
@@ -30,7 +31,7 @@ class LevelIn(BaseModel):
 class PolicyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[NonBlank, Field(max_length=100)]
     description: str = Field(default="", max_length=2000)
     team_id: Id | None = None
     repeat: int = Field(default=0, ge=0, le=9, description="Run the levels again N times.")
@@ -40,7 +41,7 @@ class PolicyCreate(BaseModel):
 class PolicyUpdate(Patch):
     nullable = frozenset({"team_id"})
 
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: Annotated[NonBlank, Field(max_length=100)] | None = None
     description: str | None = Field(default=None, max_length=2000)
     team_id: Id | None = None
     repeat: int | None = Field(default=None, ge=0, le=9)

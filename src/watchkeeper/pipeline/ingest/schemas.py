@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from watchkeeper.core.text import NonBlank
 
 IntegrationType = Literal["alertmanager", "pagerduty", "grafana", "generic", "heartbeat"]
 
@@ -14,7 +16,7 @@ class IntegrationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: IntegrationType
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[NonBlank, Field(max_length=100)]
     period_seconds: int | None = Field(
         default=None, ge=60, le=90 * 86400, description="Heartbeats: how often the job runs."
     )

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
+from watchkeeper.core.alert_priority import DEFAULT_SEVERITY_MAP, prioritise
 from watchkeeper.core.matchers import match_all
+from watchkeeper.core.priority import DEFAULT_MATRIX
 from watchkeeper.pipeline.correlate import context
 from watchkeeper.pipeline.correlate.context import Context
 from watchkeeper.pipeline.correlate.models import Alert, FlapHistory
@@ -43,7 +45,7 @@ from watchkeeper.pipeline.correlate.noise.schemas import (
     Verdict,
     WindowHit,
 )
-from watchkeeper.pipeline.correlate.service import DEFAULT_IMPACT, OPEN_ALERT, URGENCY_OF
+from watchkeeper.pipeline.correlate.service import OPEN_ALERT
 from watchkeeper.pipeline.ingest.adapters import (
     Parse,
     PayloadError,
@@ -144,6 +146,16 @@ def _explanation(
 ) -> EventExplanation:
     verdict, reason = verdict_of(found)
     event, decision = found.event, found.decision
+    rules = ctx.policy
+    given = prioritise(
+        event.severity.value,
+        service_impact=ctx.service(session, found.service_id).default_impact,
+        rule_impact=decision.impact,
+        rule_urgency=decision.urgency,
+        rules=decision.matched,
+        severities=rules.severities if rules else DEFAULT_SEVERITY_MAP,
+        matrix=rules.matrix if rules else DEFAULT_MATRIX,
+    )
     return EventExplanation(
         index=index,
         action=event.action.value,
@@ -157,8 +169,10 @@ def _explanation(
         inhibition=_inhibition_hit(found.inhibition),
         flapping=found.flapping,
         open_alert_id=found.open_alert_id,
-        impact=decision.impact or DEFAULT_IMPACT,
-        urgency=decision.urgency or URGENCY_OF[event.severity],
+        impact=given.impact,
+        urgency=given.urgency,
+        priority=f"P{given.priority}",
+        priority_basis=given.basis,
         verdict=verdict,
         reason=reason,
     )

@@ -20,6 +20,7 @@ from watchkeeper.catalog.users.schemas import TimeZone
 from watchkeeper.core.ids import MAX_ID, Id
 from watchkeeper.core.matchers import Matcher, parse
 from watchkeeper.core.patch import Patch
+from watchkeeper.core.text import NonBlank
 
 MAX_MATCHERS = 30
 MAX_SILENCE_DAYS = 90
@@ -44,7 +45,7 @@ Matchers = Annotated[list[MatcherItem], Field(max_length=MAX_MATCHERS, descripti
 SomeMatchers = Annotated[
     list[MatcherItem], Field(min_length=1, max_length=MAX_MATCHERS, description=MATCHERS_HELP)
 ]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
+Name = Annotated[NonBlank, Field(max_length=100)]
 Level = Annotated[int, Field(ge=1, le=4)]
 Time = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 LabelNames = Annotated[
@@ -127,7 +128,7 @@ class SilenceCreate(BaseModel):
     service_id: Id | None = Field(default=None, description="Only this service's alerts.")
     starts_at: Time | None = Field(default=None, description="Default: now.")
     ends_at: Time = Field(description=f"After the start, at most {MAX_SILENCE_DAYS} days later.")
-    comment: str = Field(min_length=1, max_length=2000, description="Why; shown to everyone.")
+    comment: Annotated[NonBlank, Field(max_length=2000, description="Why; shown to everyone.")]
 
 
 SilenceState = Literal["active", "pending", "expired"]
@@ -302,6 +303,8 @@ class EventExplanation(BaseModel):
     open_alert_id: int | None = Field(description="The open alert with its fingerprint.")
     impact: int = Field(description="Impact of an incident it would open.")
     urgency: int = Field(description="Urgency of an incident it would open.")
+    priority: str = Field(description="Priority of an incident it would open (P1..P5).")
+    priority_basis: str = Field(description="Why it would get that priority.")
     verdict: Verdict = Field(
         description="page (opens or joins an incident), repeat (counts on an open alert), "
         "suppressed (kept, never pages), dropped (no alert), acknowledge, resolve, "

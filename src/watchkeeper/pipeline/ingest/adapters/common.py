@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from watchkeeper.core.validation import phrase
 from watchkeeper.pipeline.ingest.adapters import PayloadError
 from watchkeeper.pipeline.ingest.events import MAX_LABELS, Link, Severity
 
@@ -146,7 +147,7 @@ def build(model: type[Model], field: str, **fields: Any) -> Model:
         return model.model_validate(fields)
     except ValidationError as error:
         first = error.errors()[0]
-        raise PayloadError(at(field, *first["loc"]), first["msg"]) from None
+        raise PayloadError(at(field, *first["loc"]), phrase(first)) from None
 
 
 def check_json(payload: Any, field: str = ROOT) -> None:

@@ -23,6 +23,7 @@ from pydantic import (
     ValidationError,
 )
 
+from watchkeeper.core.validation import phrase
 from watchkeeper.pipeline.ingest.adapters import PayloadError
 from watchkeeper.pipeline.ingest.adapters.common import (
     ROOT,
@@ -126,8 +127,7 @@ def _event(value: Any, field: str) -> NormalizedEvent:
         event = GenericEvent.model_validate(as_object(value, field))
     except ValidationError as error:
         first = error.errors()[0]
-        message = first["msg"].removeprefix("Value error, ")
-        raise PayloadError(at(field, *first["loc"]), message) from None
+        raise PayloadError(at(field, *first["loc"]), phrase(first)) from None
     if event.action is Action.TRIGGER and not event.summary.strip():
         raise PayloadError(at(field, "summary"), "is required for a trigger")
     return build(NormalizedEvent, field, **event.model_dump())

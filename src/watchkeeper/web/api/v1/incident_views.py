@@ -25,6 +25,7 @@ _FIELDS = (
     "impact",
     "urgency",
     "priority_overridden",
+    "priority_basis",
     "status",
     "source",
     "tags",

@@ -1,4 +1,5 @@
-"""`/api/v1/priority-matrix` and `/api/v1/sla-policies`: read for everyone, edit for admins."""
+"""`/api/v1/priority-matrix`, `/api/v1/sla-policies` and `/api/v1/severity-defaults`: read
+for everyone, edit for admins."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from datetime import timedelta
 
 from fastapi import APIRouter
 
+from watchkeeper.core.alert_priority import SEVERITIES, SeverityDefault, SeverityRow
 from watchkeeper.core.priority import LEVELS, MatrixCell, label, parse_label
 from watchkeeper.incidents.policy import service as policy
 from watchkeeper.incidents.policy.schemas import (
     MatrixIn,
     MatrixOut,
+    SeveritiesIn,
+    SeveritiesOut,
     SlaTargetOut,
     SlaTargetsIn,
     SlaTargetsOut,
@@ -82,3 +86,32 @@ def put_targets(_: ApiAdmin, session: DbSession, body: SlaTargetsIn) -> SlaTarge
 def reset_targets(_: ApiAdmin, session: DbSession) -> SlaTargetsOut:
     policy.reset_targets(session)
     return _targets_out(*policy.targets(session))
+
+
+def _severities_out(table: dict[str, SeverityDefault], is_default: bool) -> SeveritiesOut:
+    return SeveritiesOut(
+        severities=[
+            SeverityRow(severity=name, impact=table[name].impact, urgency=table[name].urgency)
+            for name in SEVERITIES
+        ],
+        is_default=is_default,
+    )
+
+
+@router.get(
+    "/severity-defaults", summary="What an alert's severity gives its incident (impact, urgency)"
+)
+def get_severities(_: ApiViewer, session: DbSession) -> SeveritiesOut:
+    return _severities_out(*policy.severities(session))
+
+
+@router.put("/severity-defaults", summary="Replace the severity table (applies to new incidents)")
+def put_severities(_: ApiAdmin, session: DbSession, body: SeveritiesIn) -> SeveritiesOut:
+    policy.set_severities(session, rows=body.severities)
+    return _severities_out(*policy.severities(session))
+
+
+@router.delete("/severity-defaults", summary="Back to the default severity table")
+def reset_severities(_: ApiAdmin, session: DbSession) -> SeveritiesOut:
+    policy.reset_severities(session)
+    return _severities_out(*policy.severities(session))

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from watchkeeper.core.alert_priority import SEVERITIES, SeverityRow
 from watchkeeper.core.priority import IMPACT_NAMES, LEVELS, URGENCY_NAMES, MatrixCell
 from watchkeeper.incidents.policy import service as policy
-from watchkeeper.incidents.policy.schemas import MatrixIn
+from watchkeeper.incidents.policy.schemas import MatrixIn, SeveritiesIn
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import attempt, validation_messages
@@ -26,7 +27,10 @@ def _page(request: Request, **extra: Any) -> Response:
     def load(session: Session) -> dict[str, Any]:
         matrix, matrix_default = policy.matrix(session)
         targets, targets_default = policy.targets(session)
+        severities, severities_default = policy.severities(session)
         return {
+            "severities": {name: severities[name] for name in SEVERITIES},
+            "severities_default": severities_default,
             "matrix": matrix,
             "matrix_default": matrix_default,
             "targets": {
@@ -63,6 +67,28 @@ def save_matrix(request: Request, _: UiAdmin, form: FormBody) -> Response:
     return RedirectResponse("/admin/policy", status_code=303)
 
 
+@router.post("/severities")
+def save_severities(request: Request, _: UiAdmin, form: FormBody) -> Response:
+    try:
+        body = SeveritiesIn(
+            severities=[
+                SeverityRow(
+                    severity=name,
+                    impact=int(str(form.get(f"impact_{name}")))
+                    if form.get(f"impact_{name}")
+                    else None,
+                    urgency=int(str(form.get(f"urgency_{name}", "0"))),
+                )
+                for name in SEVERITIES
+            ]
+        )
+    except (ValidationError, ValueError) as exc:
+        errors = validation_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        return _page(request, errors=errors)
+    attempt(request, lambda s: policy.set_severities(s, rows=body.severities))
+    return RedirectResponse("/admin/policy#severities", status_code=303)
+
+
 @router.post("/targets")
 def save_targets(request: Request, _: UiAdmin, form: FormBody) -> Response:
     new: policy.Targets = {}
@@ -92,6 +118,7 @@ def reset(request: Request, _: UiAdmin) -> Response:
     def action(session: Session) -> None:
         policy.reset_matrix(session)
         policy.reset_targets(session)
+        policy.reset_severities(session)
 
     attempt(request, action)
     return RedirectResponse("/admin/policy", status_code=303)

@@ -12,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.services import service as services
-from watchkeeper.catalog.services.schemas import GroupBy, GroupWindow, ServiceUpdate
+from watchkeeper.catalog.services.schemas import GroupBy, GroupWindow, Impact, ServiceUpdate
 from watchkeeper.core.errors import FieldError, Invalid
 from watchkeeper.core.ids import Id
+from watchkeeper.core.priority import IMPACT_NAMES
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.models import EscalationPolicy
 from watchkeeper.pipeline.ingest import integrations
@@ -35,6 +36,7 @@ class AlertSettingsForm(BaseModel):
     auto_resolve: bool = False  # an unticked checkbox sends nothing
     group_by: GroupBy = Field(default_factory=list)
     group_window_minutes: GroupWindow = 60
+    default_impact: Impact | None = None  # absent: left as it is
 
 
 class EscalationForm(BaseModel):
@@ -46,10 +48,14 @@ class EscalationForm(BaseModel):
 def _page(request: Request, service_id: int, **extra: Any) -> Response:
     def load(session: Session) -> dict[str, Any]:
         rows = integrations.list_(session, service_id=service_id)
+        service = services.get(session, service_id=service_id)
+        policies = escalation.list_policies(session)
         return {
-            "service": services.get(session, service_id=service_id),
+            "service": service,
             "integrations": rows,
-            "policies": escalation.list_policies(session),
+            "policies": policies,
+            "nobody_paged": not any(p.id == service.escalation_policy_id for p in policies),
+            "impacts": IMPACT_NAMES,
             "heartbeats": {
                 row.id: session.get(Heartbeat, row.id) for row in rows if row.type == "heartbeat"
             },
@@ -71,7 +77,7 @@ def save_alerting(request: Request, _: UiAdmin, service_id: Id, form: FormBody) 
     now = context_of(request).clock.now()
 
     def action(session: Session, data: AlertSettingsForm) -> None:
-        patch = ServiceUpdate.model_validate(data.model_dump())
+        patch = ServiceUpdate.model_validate(data.model_dump(exclude_none=True))
         services.update(session, service_id=service_id, data=patch, now=now)
 
     outcome = submit(request, AlertSettingsForm, form, action, lists=("group_by",))

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.core.validation import problems
 from watchkeeper.web.context import context_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -46,11 +47,8 @@ def parse_form(model: type[M], form: FormData, *, lists: tuple[str, ...] = ()) -
 
 
 def validation_messages(exc: ValidationError) -> list[str]:
-    out = []
-    for error in exc.errors():
-        name = ".".join(str(part) for part in error["loc"]) or "form"
-        out.append(f"{name.replace('_', ' ')}: {error['msg']}")
-    return out
+    """One short sentence per field, e.g. "Time zone: unknown time zone; use ..."."""
+    return [item.sentence for item in problems(exc.errors())]
 
 
 def attempt(request: Request, work: Callable[[Session], T]) -> Outcome[T]:
@@ -58,7 +56,16 @@ def attempt(request: Request, work: Callable[[Session], T]) -> Outcome[T]:
     try:
         return Outcome(value=context_of(request).database.run(work))
     except WatchkeeperError as exc:
-        return Outcome(errors=[exc.detail, *(e.message for e in exc.errors)])
+        return Outcome(errors=messages_of(exc))
+
+
+def messages_of(exc: WatchkeeperError) -> list[str]:
+    """The error's detail, then what its field errors add (nothing said twice)."""
+    said = [exc.detail]
+    for error in exc.errors:
+        if not any(error.message in line for line in said):
+            said.append(error.message)
+    return said
 
 
 def submit(

@@ -34,6 +34,7 @@ from watchkeeper.incidents.timeline import Actor
 from watchkeeper.pipeline.correlate import merge as merging
 from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.pipeline.escalation import service as escalation
+from watchkeeper.pipeline.escalation.pages import urgency_of
 from watchkeeper.pipeline.escalation.schemas import PageIn
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
@@ -56,13 +57,17 @@ PEOPLE_FIELDS = ("assignee_id", "commander_id", "communications_lead_id", "scrib
 def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]:
     incident = incidents.get(session, incident_id=incident_id)
     rules = incidents.load_policy(session)
+    service = services.get(session, service_id=incident.service_id)
+    policies = escalation.list_policies(session)
     return {
+        "nobody_paged": not any(p.id == service.escalation_policy_id for p in policies),
         "incident": incident,
         "sla": sla_out(incident, rules, now),
         "priority": label(incident.priority),
         "matrix_priority": label(rules.matrix[(incident.impact, incident.urgency)]),
+        "page_urgency": urgency_of(incident.priority),
         "actions": [action.value for action in allowed_actions(Status(incident.status))],
-        "service": services.get(session, service_id=incident.service_id),
+        "service": service,
         "all_services": services.all_(session),
         "all_categories": categories.tree(session),
         "category": next(
@@ -83,7 +88,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "urgencies": URGENCY_NAMES,
         "codes": list(ResolutionCode),
         "targets": choices(session),
-        "policies": escalation.list_policies(session),
+        "policies": policies,
     }
 
 

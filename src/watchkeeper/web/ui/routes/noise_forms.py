@@ -19,6 +19,7 @@ from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid, WatchkeeperError
 from watchkeeper.core.matchers import Matcher, parse
+from watchkeeper.core.validation import problems as found_problems
 from watchkeeper.oncall.schedules.wallclock import instant
 from watchkeeper.web.ui.routes.forms import Outcome, attempt, validation_messages
 
@@ -37,7 +38,7 @@ def matcher_lines(text: str, field: str, *, required: bool = False) -> list[Matc
         try:
             matchers.append(parse(line))
         except ValidationError as exc:
-            reasons = "; ".join(error["msg"] for error in exc.errors())
+            reasons = "; ".join(item.phrase for item in found_problems(exc.errors()))
             problems.append(f"{field}, line {number}: {line.strip()}: {reasons}")
         except ValueError as exc:
             problems.append(f"{field}, line {number}: {exc}")

@@ -24,6 +24,7 @@ from watchkeeper.core.errors import FieldError, Invalid, NotFound
 from watchkeeper.core.ids import Id
 from watchkeeper.oncall.schedules import feeds, queries
 from watchkeeper.oncall.schedules import service as schedules
+from watchkeeper.oncall.schedules.gaps import gaps
 from watchkeeper.oncall.schedules.ical import MEDIA_TYPE
 from watchkeeper.oncall.schedules.notation import format_windows, parse_windows
 from watchkeeper.oncall.schedules.resolver import Shift
@@ -189,7 +190,9 @@ def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response
             (layer.name, _bars(layers[layer.id], start, logins, zone)) for layer in shown.layers
         ]
         final = schedules.shifts(session, schedule_id=schedule_id, start=start, end=end)
+        ahead = schedules.shifts(session, schedule_id=schedule_id, start=now, end=now + TIMELINE)
         return {
+            "gaps": gaps(ahead, now, now + TIMELINE),
             "schedule": shown,
             "people": people,
             "logins": logins,
@@ -205,13 +208,17 @@ def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response
 
     context = ctx.database.run(load, write=False)
     context |= {"days": _days(start, zone), "now_at": 100 * (now - start) / TIMELINE}
+    context["never_covered"] = [(g.start, g.end) for g in context["gaps"]] == [
+        (now, now + TIMELINE)
+    ]
     context |= _layer_context(context["schedule"], now)
     status = 422 if extra.get("errors") else 200
     return render(request, "schedules/show.html", {**context, **extra}, status_code=status)
 
 
 def _layer_context(schedule: ScheduleOut, now: datetime) -> dict[str, Any]:
-    """What the layer forms show: restrictions as text, names, a start for a new layer."""
+    """What the layer forms show: restrictions as text, names, a start for a new layer
+    (now: a layer that starts later leaves nobody on call until then)."""
     local = now.astimezone(ZoneInfo(schedule.time_zone)).replace(tzinfo=None)
     return {
         "restrictions": {
@@ -219,7 +226,7 @@ def _layer_context(schedule: ScheduleOut, now: datetime) -> dict[str, Any]:
             for layer in schedule.layers
         },
         "layer_names": {layer.id: layer.name for layer in schedule.layers},
-        "default_start": datetime.combine(local.date(), time(9, 0)),
+        "default_start": local.replace(second=0, microsecond=0),
     }
 
 
