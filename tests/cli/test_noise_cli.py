@@ -123,7 +123,8 @@ def test_rules_test_prints_labels_rules_and_verdicts(server: Remote, tmp_path: P
     assert re.search(r'labels\s+.*alertname="Disk".*team="db"', second), shown
     assert re.search(r"rules\s+#2 'db' \(urgency 1, tags db\)", second), shown
     assert re.search(r"verdict\s+page: opens or joins", second), shown
-    assert re.search(r"levels\s+impact 3, urgency 1", second), shown
+    # impact from the service's default (1), urgency from the rule
+    assert re.search(r"levels\s+impact 1, urgency 1", second), shown
     as_json = json.loads(
         server.ok(
             "rules", "test", str(sample), "--type", "alertmanager", "--service", "1", "--json"
