@@ -11,12 +11,22 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 # A name, title or reason: surrounding whitespace is stripped, and what is left may not be
 # empty, so "   " is refused like "" (by the API, the web forms and the CLI alike, since
 # they all validate with the same schemas). Give the length as `Field(max_length=...)`.
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def unix_newlines(value: str) -> str:
+    """Line breaks as LF: browsers send a textarea's lines with CRLF, so the same text
+    saved again from a form would otherwise differ from what the API stored."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Free text over several lines (descriptions, notes): stored with LF line breaks only.
+Multiline = Annotated[str, AfterValidator(unix_newlines)]
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
 

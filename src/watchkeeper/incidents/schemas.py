@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from watchkeeper.catalog.services.schemas import Tags
 from watchkeeper.core.ids import Id
 from watchkeeper.core.patch import Patch
-from watchkeeper.core.text import NonBlank
+from watchkeeper.core.text import Multiline, NonBlank
 from watchkeeper.core.validation import described
 
 Title = Annotated[NonBlank, Field(max_length=255)]
-Markdown = Annotated[str, Field(max_length=20_000)]
+Markdown = Annotated[Multiline, Field(max_length=20_000)]
 Level = Annotated[int, Field(ge=1, le=4)]
 PriorityLabel = Annotated[
     str, Field(pattern=described(r"^P[1-5]$", "use P1 to P5"), examples=["P2"])

@@ -370,3 +370,26 @@ def test_reopen_window_comes_from_settings(
     response = client.post(f"/api/v1/incidents/{number}/reopen", headers=bearer(responder))
     assert response.status_code == 409
     assert "more than 7 days" in response.json()["detail"]
+
+
+def test_saving_the_same_description_with_crlf_line_breaks_changes_nothing(
+    client: TestClient, responder: Person, service_id: int
+) -> None:
+    incident = _declare(client, responder, service_id, description="Steps:\n- restart\n- check")
+    path = f"/api/v1/incidents/{incident['id']}"
+    read = client.get(f"{path}/timeline", headers=bearer(responder))
+    assert read.status_code == 200, read.text
+    timeline = read.json()
+    # A browser sends a textarea's text with CRLF line breaks.
+    same = client.patch(
+        path, json={"description": "Steps:\r\n- restart\r\n- check"}, headers=bearer(responder)
+    )
+    assert same.status_code == 200, same.text
+    assert same.json()["description"] == "Steps:\n- restart\n- check"
+    assert client.get(f"{path}/timeline", headers=bearer(responder)).json() == timeline
+    changed = client.patch(
+        path, json={"description": "Steps:\r\n- restart"}, headers=bearer(responder)
+    )
+    assert changed.json()["description"] == "Steps:\n- restart"
+    after = client.get(f"{path}/timeline", headers=bearer(responder)).json()
+    assert after != timeline
