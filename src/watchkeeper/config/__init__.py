@@ -1,0 +1,1 @@
+"""Configuration as code (export, plan, apply) and importers from other paging tools."""
