@@ -3,12 +3,15 @@ documented; a new one without docs fails here."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer.main
+from starlette.testclient import TestClient
 
+from watchkeeper.catalog.services.schemas import ServiceCreate, ServiceOut
 from watchkeeper.cli.main import app
 from watchkeeper.pipeline.notify.channels.addresses import REVIEWED_APPRISE_SCHEMES
 from watchkeeper.settings import ClientSettings, Settings
@@ -68,3 +71,34 @@ def test_the_readme_starts_with_the_two_commands() -> None:
     head = readme[: readme.index("## What you get")]
     assert "make run" in head
     assert "make test" in head
+
+
+def _documented(text: str) -> str:
+    """Path parameters differ in name between code and prose: compare them as `{}`."""
+    return re.sub(r"\{[^}]*\}", "{}", text)
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_every_route_in_the_openapi_is_in_the_api_docs(client: TestClient) -> None:
+    api = _documented((DOCS / "api.md").read_text())
+    paths = client.get("/openapi.json").json()["paths"]
+    routes = [f"{method.upper()} {path}" for path, ops in paths.items() for method in ops]
+    assert len(routes) > 100
+    assert [route for route in routes if f"`{_documented(route)}" not in api] == []
+
+
+def _services_section() -> str:
+    text = (DOCS / "api.md").read_text()
+    start = text.index("### Services: ")
+    return text[start : text.index("\n### ", start)]
+
+
+@pytest.mark.parametrize("field", sorted(ServiceCreate.model_fields))
+def test_every_service_field_one_can_set_is_explained_in_the_api_docs(field: str) -> None:
+    assert f"`{field}`" in _services_section()
+
+
+@pytest.mark.parametrize("field", sorted(ServiceOut.model_fields))
+def test_every_service_field_returned_is_in_the_api_docs(field: str) -> None:
+    section = _services_section()
+    assert f'"{field}":' in section or f"`{field}`" in section

@@ -83,3 +83,27 @@ def test_links_stored_before_ingest_checked_them_are_not_rendered_unless_safe(
         assert 'href="https://runbooks.example.com/ok"' in page.text
         assert "javascript:" not in page.text.lower()
         assert "alert(1)" not in page.text
+
+
+def test_a_heartbeats_timing_is_changed_on_the_service_page(h: Harness) -> None:
+    h.integration("heartbeat", period_seconds=3600, grace_seconds=300)
+    service_id = h.service_ids["web"]
+    [row] = h.client.get(
+        f"/api/v1/services/{service_id}/integrations", headers=bearer(h.admin)
+    ).json()
+    csrf = browser_login(h.client, h.admin.login)
+    page = h.client.get(f"/admin/services/{service_id}")
+    assert "every 60 min (+5 min grace), new" in page.text
+    saved = h.client.post(
+        f"/admin/services/{service_id}/integrations/{row['id']}/timing",
+        data={"csrf_token": csrf, "period_seconds": "86400", "grace_seconds": "1800"},
+    )
+    assert saved.status_code == 200
+    assert "every 1440 min (+30 min grace), new" in saved.text
+    refused = h.client.post(
+        f"/admin/services/{service_id}/integrations/{row['id']}/timing",
+        data={"csrf_token": csrf, "period_seconds": "5"},
+    )
+    assert "every 1440 min (+30 min grace)" in refused.text
+    errors = refused.text[refused.text.index('role="alert"') :]
+    assert "Period seconds: must be at least 60" in errors[: errors.index("</article>")]

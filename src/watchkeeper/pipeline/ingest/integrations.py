@@ -119,6 +119,46 @@ def rotate(
     return integration, key
 
 
+def update(
+    session: Session,
+    *,
+    integration_id: int,
+    name: str | None = None,
+    period_seconds: int | None = None,
+    grace_seconds: int | None = None,
+) -> Integration:
+    """Rename; for a heartbeat, change its timing, and move a pending deadline with it."""
+    integration = get(session, integration_id=integration_id)
+    if name is not None:
+        integration.name = name
+    if period_seconds is None and grace_seconds is None:
+        return integration
+    heartbeat = session.get(Heartbeat, integration_id, with_for_update=True)
+    if heartbeat is None:
+        field = "period_seconds" if period_seconds is not None else "grace_seconds"
+        raise Invalid(
+            "only a heartbeat has a period and a grace",
+            errors=[FieldError(f"body.{field}", "only a heartbeat has a period and a grace")],
+        )
+    if period_seconds is not None:
+        heartbeat.period_seconds = period_seconds
+    if grace_seconds is not None:
+        heartbeat.grace_seconds = grace_seconds
+    heartbeat.deadline_at = _deadline(heartbeat)
+    session.flush()
+    return integration
+
+
+def _deadline(heartbeat: Heartbeat) -> datetime | None:
+    """When the heartbeat is late under its current timing (none while down or new)."""
+    grace = timedelta(seconds=heartbeat.grace_seconds)
+    if heartbeat.status == "running" and heartbeat.last_start_at is not None:
+        return heartbeat.last_start_at + grace
+    if heartbeat.status == "up" and heartbeat.last_ping_at is not None:
+        return heartbeat.last_ping_at + timedelta(seconds=heartbeat.period_seconds) + grace
+    return heartbeat.deadline_at
+
+
 def revoke(session: Session, *, integration_id: int, now: datetime) -> Integration:
     """Stop accepting the integration's keys (idempotent)."""
     integration = get(session, integration_id=integration_id)

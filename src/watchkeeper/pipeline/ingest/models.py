@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from watchkeeper.db.base import Base
 
@@ -46,6 +46,8 @@ class Integration(Base):
     created_at: Mapped[datetime]
     rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # Loaded only when read (the API's answer); intake never touches it.
+    heartbeat: Mapped[Heartbeat | None] = relationship(viewonly=True, lazy="select")
 
 
 class RawPayload(Base):

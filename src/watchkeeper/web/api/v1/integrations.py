@@ -14,6 +14,7 @@ from watchkeeper.pipeline.ingest.schemas import (
     IntegrationCreate,
     IntegrationKey,
     IntegrationOut,
+    IntegrationUpdate,
     RotateIn,
 )
 from watchkeeper.web.context import context_of
@@ -77,6 +78,23 @@ def create_integration(
 @router.get("/integrations/{integration_id}", summary="An integration (never its key)")
 def get_integration(_: ApiViewer, session: DbSession, integration_id: Id) -> IntegrationOut:
     return IntegrationOut.model_validate(integrations.get(session, integration_id=integration_id))
+
+
+@router.patch(
+    "/integrations/{integration_id}",
+    summary="Rename an integration; change a heartbeat's period and grace",
+)
+def update_integration(
+    _: ApiAdmin, session: DbSession, integration_id: Id, body: IntegrationUpdate
+) -> IntegrationOut:
+    integration = integrations.update(
+        session,
+        integration_id=integration_id,
+        name=body.name,
+        period_seconds=body.period_seconds,
+        grace_seconds=body.grace_seconds,
+    )
+    return IntegrationOut.model_validate(integration)
 
 
 @router.post(

@@ -20,7 +20,7 @@ from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.models import EscalationPolicy
 from watchkeeper.pipeline.ingest import integrations
 from watchkeeper.pipeline.ingest.models import Heartbeat
-from watchkeeper.pipeline.ingest.schemas import IntegrationCreate
+from watchkeeper.pipeline.ingest.schemas import IntegrationCreate, IntegrationUpdate
 from watchkeeper.web.api.v1.integrations import endpoint_url
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
@@ -143,6 +143,24 @@ def rotate(request: Request, _: UiAdmin, service_id: Id, integration_id: Id) -> 
         return _page(request, service_id, errors=outcome.errors)
     _forget(request)
     return _shown_once(request, service_id, *outcome.value)
+
+
+@router.post("/integrations/{integration_id}/timing")
+def heartbeat_timing(
+    request: Request, _: UiAdmin, service_id: Id, integration_id: Id, form: FormBody
+) -> Response:
+    def action(session: Session, data: IntegrationUpdate) -> int:
+        return integrations.update(
+            session,
+            integration_id=integration_id,
+            period_seconds=data.period_seconds,
+            grace_seconds=data.grace_seconds,
+        ).id
+
+    outcome = submit(request, IntegrationUpdate, form, action)
+    if not outcome.ok:
+        return _page(request, service_id, errors=outcome.errors)
+    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
 
 
 @router.post("/integrations/{integration_id}/revoke")
