@@ -10,6 +10,7 @@ from watchkeeper.catalog.services import models as _services  # noqa: F401
 from watchkeeper.catalog.teams import models as _teams  # noqa: F401
 from watchkeeper.catalog.users import models as _users  # noqa: F401
 from watchkeeper.db import engine_state as _engine_state  # noqa: F401
+from watchkeeper.db.audit import models as _audit  # noqa: F401
 from watchkeeper.db.base import Base
 from watchkeeper.incidents import models as _incidents  # noqa: F401
 from watchkeeper.incidents.policy import models as _policy  # noqa: F401

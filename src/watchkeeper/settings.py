@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     raw_payload_retention_days: int = Field(
         default=30, ge=1, description="Days the raw body of every accepted request is kept."
     )
+    audit_retention_days: int = Field(
+        default=365, ge=1, description="Days audit log rows are kept."
+    )
     flap_changes: int = Field(
         default=6,
         ge=2,

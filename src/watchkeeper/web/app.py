@@ -11,8 +11,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from watchkeeper import __version__
+from watchkeeper.db.audit import capture
 from watchkeeper.web import problems, system
 from watchkeeper.web.api.v1 import router as api_v1
+from watchkeeper.web.audit import AuditMiddleware
 from watchkeeper.web.context import WebContext
 from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, ObservabilityMiddleware
 from watchkeeper.web.ui.routes import action_links
@@ -31,6 +33,7 @@ API_DESCRIPTION = (
 def create_app(ctx: WebContext) -> ASGIApp:
     """The web application: the FastAPI app behind the intake short path."""
     metrics = HttpMetrics(ctx.registry)
+    capture.install()
     app = _fastapi_app(ctx, metrics)
     return WireFastPath(app, max_body_bytes=ctx.settings.ingest_max_body_bytes, metrics=metrics)
 
@@ -70,5 +73,6 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
         max_bytes=ctx.settings.max_body_bytes,
         by_prefix=(("/api/v1/integrations/", ingest), ("/v2/", ingest)),
     )
+    app.add_middleware(AuditMiddleware, database=ctx.database)
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     return app

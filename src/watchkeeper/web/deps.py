@@ -19,7 +19,9 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid
 from watchkeeper.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest, Sort, parse_sort
 from watchkeeper.core.text import problem_in, problems_in
+from watchkeeper.web import audit
 from watchkeeper.web.context import context_of
+from watchkeeper.web.middleware import route_template
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"
@@ -84,6 +86,7 @@ def resolve_principal(request: Request) -> Principal | None:
         _touch(request, found[0], now)
     request.state.principal_cache = principal
     if principal is not None:
+        audit.identify(principal, route=route_template(request.scope), now=now)
         request.state.principal = principal
         request.state.time_zone = principal.time_zone
         request.state.csrf_token = principal.csrf_token or ""

@@ -65,12 +65,12 @@ class ObservabilityMiddleware:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            template = _route_template(scope)
+            template = route_template(scope)
             self.metrics.requests.labels(scope["method"], template, str(status)).inc()
             self.metrics.seconds.labels(template).observe(time.perf_counter() - started)
 
 
-def _route_template(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
     """The matched route's full path template (`/api/v1/users/{user_id}`), never the raw path.
 
     FastAPI resolves included routers lazily and records the full template in its own

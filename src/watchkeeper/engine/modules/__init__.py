@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from watchkeeper.db.sealing import Sealer
 from watchkeeper.engine.modules import (
+    audit_retention,
     correlate,
     escalate,
     heartbeats,
@@ -58,4 +59,5 @@ def build(
         sla_clocks.SlaClocks(registry),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
+        audit_retention.AuditRetention(keep=timedelta(days=settings.audit_retention_days)),
     )

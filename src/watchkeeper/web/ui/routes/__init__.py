@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from watchkeeper.web.deps import verify_csrf
 from watchkeeper.web.ui.routes import (
     account,
+    admin_audit,
     admin_catalog,
     admin_escalation,
     admin_policy,
@@ -37,6 +38,7 @@ for module in (
     admin_policy,
     admin_service_page,
     admin_escalation,
+    admin_audit,
     alerts_pages,
     incident_lists,
     incident_page,
