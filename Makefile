@@ -15,7 +15,7 @@ WORKERS ?= auto
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run install install-dev assets browser alertmanager check lint format typecheck contracts test test-fast clean migration
+.PHONY: help run install install-dev assets browser alertmanager oidc-provider check lint format typecheck contracts test test-fast clean migration
 
 help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -23,7 +23,7 @@ help: ## List the targets
 run: install assets ## Install and start the server on SQLite in ./var (DEMO=1 adds demo data)
 	$(BIN)/watchkeeper serve $(if $(DEMO),--demo,)
 
-test: install-dev assets browser alertmanager check ## Install dev tools, run lint, types, contracts and the whole suite
+test: install-dev assets browser alertmanager oidc-provider check ## Install dev tools, run lint, types, contracts and the whole suite
 	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 test-fast: install-dev assets ## The suite without the browser and end-to-end tests
@@ -67,6 +67,13 @@ alertmanager: ## Make sure Debian's prometheus-alertmanager and amtool are there
 		 (apt-get update >/dev/null && apt-get install -y --no-install-recommends prometheus-alertmanager >/dev/null)); \
 	else echo "prometheus-alertmanager is missing and cannot be installed here: its peer tests will skip (fail under CI=true)"; fi
 
+oidc-provider: $(STAMPS)/oidc-provider ## Install the OpenID Connect provider (npm) the single sign-on tests run
+
+$(STAMPS)/oidc-provider: tests/peers/oidc/package.json tests/peers/oidc/package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --prefix tests/peers/oidc --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -96,4 +103,4 @@ migration: install-dev ## Autogenerate a migration: make migration m="what chang
 	$(BIN)/python -m watchkeeper db revision -m "$(m)"
 
 clean: ## Remove the virtualenv, caches and installed assets (keeps ./var)
-	rm -rf $(VENV) $(STAMPS) node_modules $(STATIC_VENDOR) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(STAMPS) node_modules tests/peers/oidc/node_modules $(STATIC_VENDOR) .mypy_cache .ruff_cache .pytest_cache

@@ -152,7 +152,11 @@ def snapshot(db: Database) -> Snapshot:
                     continue
                 columns = [c for c in table.columns if (table.name, c.name) not in _BOOKKEEPING]
                 order = list(table.primary_key.columns)
-                rows = session.execute(select(*columns).order_by(*order)).all()
+                query = select(*columns).order_by(*order)
+                if table.name == "audit_log":
+                    # A refused attempt is recorded (with its status) by design; a change is not.
+                    query = query.where(table.c.status.is_(None))
+                rows = session.execute(query).all()
                 state[table.name] = [tuple(row) for row in rows]
         return state
 

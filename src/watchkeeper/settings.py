@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+RoleName = Literal["viewer", "responder", "admin"]
+
 LogFormat = Literal["console", "json"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 SqliteSynchronous = Literal["NORMAL", "FULL", "EXTRA"]
@@ -183,6 +185,44 @@ class Settings(BaseSettings):
         "bundling off (each page is its own message).",
     )
 
+    oidc_discovery_url: str | None = Field(
+        default=None,
+        description="Single sign-on: the OpenID Connect provider's discovery document, e.g. "
+        "`https://idp.example.com/.well-known/openid-configuration`. Unset: local login only.",
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="Single sign-on: this installation's client id at the provider."
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="Single sign-on: the client secret."
+    )
+    oidc_scopes: str = Field(
+        default="openid email profile",
+        description="Single sign-on: scopes asked for (add the one that releases groups).",
+    )
+    oidc_groups_claim: str = Field(
+        default="groups", description="Single sign-on: the claim that lists a person's groups."
+    )
+    oidc_group_roles: dict[str, RoleName] = Field(
+        default_factory=dict,
+        description='Single sign-on: JSON, group -> role, e.g. `{"sre-leads": "admin", '
+        '"sre": "responder"}`. When set, each sign-in sets the role from the groups (the '
+        "highest wins) and a person in none of them cannot sign in.",
+    )
+    oidc_group_teams: dict[str, str] = Field(
+        default_factory=dict,
+        description='Single sign-on: JSON, group -> team name, e.g. `{"sre": "SRE"}`; a '
+        "sign-in adds the person to those teams.",
+    )
+    oidc_create_users: bool = Field(
+        default=False,
+        description="Single sign-on: create an account at first sign-in for a person the "
+        "provider knows but Watchkeeper does not (viewer unless a group gives a role).",
+    )
+    oidc_button_label: str = Field(
+        default="Sign in with single sign-on", description="Single sign-on: the login button."
+    )
+
     @field_validator("outbound_allow_cidrs")
     @classmethod
     def _check_cidrs(cls, value: str) -> str:
@@ -220,6 +260,10 @@ class Settings(BaseSettings):
         if self.base_url:
             return self.base_url
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_discovery_url and self.oidc_client_id and self.oidc_client_secret)
 
     @property
     def outbound_allow(self) -> list[str]:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
     from watchkeeper.engine.runner import Runner
+    from watchkeeper.web.context import WebContext
 
 # The web app (FastAPI, Jinja) and the migrations (Alembic) are imported in the functions
 # that use them: the engine child of `serve` loads neither, which keeps about 40 MB of
@@ -261,6 +262,8 @@ def build_app(
         sealer=Sealer(secret_key(settings)),
         engine_stale_after=timedelta(seconds=max(15.0, settings.engine_interval * 5)),
     )
+    if settings.oidc_enabled:
+        _single_sign_on(ctx, settings)
     wake = WakeSender(settings.resolved_database_url)
     ctx.wake_engine = wake
     # Intake has a connection of its own that asks for SQLite's write lock eagerly.
@@ -279,6 +282,31 @@ def build_app(
     ctx.on_shutdown.append(installation.database.dispose)
     ctx.on_shutdown.extend(on_shutdown)
     return create_app(ctx)
+
+
+def _single_sign_on(ctx: WebContext, settings: Settings) -> None:
+    from watchkeeper.catalog.access.sso import SsoRules
+    from watchkeeper.catalog.users.roles import Role
+    from watchkeeper.web.oidc import OidcClient
+
+    assert settings.oidc_discovery_url
+    assert settings.oidc_client_id
+    assert settings.oidc_client_secret
+    client = OidcClient(
+        discovery_url=settings.oidc_discovery_url,
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret.get_secret_value(),
+        scopes=settings.oidc_scopes,
+        redirect_uri=f"{settings.resolved_base_url}/login/oidc/callback",
+        signing_key=ctx.secret_key,
+    )
+    ctx.oidc = client
+    ctx.sso_rules = SsoRules(
+        group_roles={group: Role(role) for group, role in settings.oidc_group_roles.items()},
+        group_teams=dict(settings.oidc_group_teams),
+        create_users=settings.oidc_create_users,
+    )
+    ctx.on_shutdown.append(client.close)
 
 
 def app_from_environment() -> ASGIApp:

@@ -19,6 +19,8 @@ from watchkeeper.pipeline.notify.throttle import CodeThrottle
 from watchkeeper.settings import Settings
 
 if TYPE_CHECKING:
+    from watchkeeper.catalog.access.sso import SsoRules
+    from watchkeeper.web.oidc import OidcClient
     from watchkeeper.web.wire.intake import Intake
 
 
@@ -45,6 +47,9 @@ class WebContext:
     intake: Intake | None = None
     # Verification codes sent and tried, per person.
     code_throttle: CodeThrottle = field(default_factory=CodeThrottle)
+    # Single sign-on through an OpenID Connect provider; None: local login only.
+    oidc: OidcClient | None = None
+    sso_rules: SsoRules | None = None
     # Readiness wants an engine heartbeat at most this old.
     engine_stale_after: timedelta = timedelta(seconds=15)
 

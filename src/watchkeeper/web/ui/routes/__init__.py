@@ -25,11 +25,13 @@ from watchkeeper.web.ui.routes import (
     noise_windows,
     notification_settings,
     schedules,
+    sso,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 for module in (
     auth,
+    sso,
     home,
     account,
     admin_users,

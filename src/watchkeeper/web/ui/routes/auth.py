@@ -20,7 +20,7 @@ from watchkeeper.web.ui.templating import render
 router = APIRouter()
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths, so the login form cannot be used as an open redirect."""
     if not target:
         return "/"
@@ -30,13 +30,18 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_page(request: Request, *, next_url: str, error: str | None, status: int) -> Response:
+def login_page(request: Request, *, next_url: str, error: str | None, status: int) -> Response:
     ctx = context_of(request)
     token = request.cookies.get(ctx.login_csrf_cookie) or random_urlsafe(24)
     response = render(
         request,
         "login.html",
-        {"next": next_url, "error": error, "csrf_token": token},
+        {
+            "next": next_url,
+            "error": error,
+            "csrf_token": token,
+            "sso_label": ctx.settings.oidc_button_label if ctx.oidc else None,
+        },
         status_code=status,
     )
     response.set_cookie(
@@ -53,8 +58,8 @@ def _login_page(request: Request, *, next_url: str, error: str | None, status: i
 @router.get("/login", dependencies=[NO_STORE])
 def login_form(request: Request, next: str | None = None) -> Response:
     if resolve_principal(request) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, next_url=_safe_next(next), error=None, status=200)
+        return RedirectResponse(safe_next(next), status_code=303)
+    return login_page(request, next_url=safe_next(next), error=None, status=200)
 
 
 @router.post("/login", dependencies=[NO_STORE])
@@ -84,14 +89,14 @@ def login(
             )
         )
     except Unauthorized as exc:  # the reserved attempt stays counted as a failure
-        return _login_page(request, next_url=_safe_next(next), error=exc.detail, status=401)
+        return login_page(request, next_url=safe_next(next), error=exc.detail, status=401)
     except Exception:
         ctx.throttle.refund(reservation)  # our failure (the database), not a wrong guess
         raise
     ctx.throttle.refund(reservation)
-    target = _safe_next(next)
+    target = safe_next(next)
     response = RedirectResponse(target, status_code=303)
-    _set_session_cookie(
+    set_session_cookie(
         ctx, response, secret, max_age=int(ctx.session_policy.max_age.total_seconds())
     )
     response.delete_cookie(ctx.login_csrf_cookie, path="/")
@@ -108,7 +113,7 @@ def logout(request: Request) -> Response:
     return response
 
 
-def _set_session_cookie(ctx: WebContext, response: Response, secret: str, *, max_age: int) -> None:
+def set_session_cookie(ctx: WebContext, response: Response, secret: str, *, max_age: int) -> None:
     response.set_cookie(
         ctx.session_cookie,
         secret,
