@@ -10,17 +10,12 @@ it was done through the link, and the escalation stops, so the second level neve
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
@@ -30,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tests.alertmanager import firing
+from tests.e2e.mail import Inbox
 from tests.e2e.peers import api_client, tail, wait_for
 from tests.e2e.server import ServerProcess, free_port, start_server
 from watchkeeper.catalog.access import service as access
@@ -44,28 +40,6 @@ MODULE_INTERVAL = 1.0  # how often the escalate and notify_send modules run
 CODE = re.compile(r"code is (\d{6})")
 ALERT = "CheckoutLatencyHigh"
 SERVICE = "Checkout"
-
-
-@dataclass
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        with self.lock:
-            self.messages.append(parsed)
-        return "250 Message accepted for delivery"
-
-    def received(self) -> list[EmailMessage]:
-        with self.lock:
-            return list(self.messages)
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [message for message in self.received() if message["To"] == address]
 
 
 @pytest.fixture
