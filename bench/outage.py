@@ -6,10 +6,11 @@
 Each run starts a private PostgreSQL server (initdb + pg_ctl), the real `watchkeeper serve`
 on it with one person on call (paged by email through a local SMTP server), and sends one
 new Alertmanager alert every 0.1 s. The database is stopped for the given time, then
-started again. Printed per outage: requests answered while it was down and how (503 with
-Retry-After, or anything else), accepted events missing from the database afterwards,
-seconds from the restart to the next accepted event, and seconds from the restart until
-every alert accepted before it had paged.
+started again; an escalation's second level falls due in the middle of the outage.
+Printed per outage: requests answered while it was down and how (503 with Retry-After,
+or anything else), accepted events missing from the database afterwards, seconds from
+the restart to the next accepted event, until every alert accepted before it had paged,
+and until the page that fell due during the outage went out.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ def main() -> None:
     lengths = args.seconds or [10.0, 30.0, 60.0]
     print(
         "| outage | sent | answered while down | 503 with Retry-After | other | accepted "
-        "| lost | first accept after restart | all pages sent after restart |"
+        "| lost | first accept after restart | accepted alerts paged after restart "
+        "| page due during the outage, sent after restart |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for seconds in lengths:
         with tempfile.TemporaryDirectory() as root:
             o = run_outage(Path(root), seconds=seconds)
@@ -43,7 +45,7 @@ def main() -> None:
         print(
             f"| {seconds:.0f} s | {len(o.answers)} | {len(during)} | {retry} | {other or 0} "
             f"| {len(o.accepted)} | {lost} | {o.first_accept_after:.2f} s "
-            f"| {o.pages_caught_up:.2f} s |"
+            f"| {o.pages_caught_up:.2f} s | {o.due_page_after_restart:.2f} s |"
         )
 
 

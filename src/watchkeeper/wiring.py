@@ -285,7 +285,7 @@ def build_app(
 
 
 def _single_sign_on(ctx: WebContext, settings: Settings) -> None:
-    from watchkeeper.catalog.access.sso import SsoRules
+    from watchkeeper.catalog.sso.service import SsoRules
     from watchkeeper.catalog.users.roles import Role
     from watchkeeper.web.oidc import OidcClient
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_team, make_user
-from watchkeeper.catalog.access.sso import Identity, SsoRules, role_for, sign_in
+from watchkeeper.catalog.sso.service import Identity, SsoRules, role_for, sign_in
 from watchkeeper.catalog.teams.models import TeamMembership
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.clock import FrozenClock

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.server import ServerProcess, start_server
+from tests.e2e.webhooks import sink  # noqa: F401  (a fixture for every e2e test)
 from tests.pg import IN_CI
 
 

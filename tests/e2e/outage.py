@@ -30,6 +30,7 @@ from watchkeeper.db.session import Database
 
 CODE = re.compile(r"code is (\d{6})")
 LOAD = re.compile(r"Load(\d+)")
+LEVEL_DELAY = 60.0  # the first level's wait before the second (the API's minimum, 1 minute)
 
 
 @dataclass
@@ -48,6 +49,9 @@ class Outage:
     up_at: float = 0.0
     stored: set[int] = field(default_factory=set)
     paged: dict[int, float] = field(default_factory=dict)  # alert number -> page arrival
+    # The second level of an incident opened before the outage falls due in its middle.
+    level_two_due: float = 0.0
+    level_two_paged: float = float("inf")
     ui_status: int = 0
     ui_text: str = ""
     api_status: int = 0
@@ -74,6 +78,11 @@ class Outage:
             return float("inf")
         return max((self.paged[n] for n in waiting), default=self.up_at) - self.up_at
 
+    @property
+    def due_page_after_restart(self) -> float:
+        """Seconds from the restart until the page that fell due during the outage went out."""
+        return self.level_two_paged - self.up_at
+
     def _sent(self, number: int) -> float:
         return next(a.sent for a in self.answers if a.number == number)
 
@@ -89,8 +98,9 @@ def _inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def _on_call(api: httpx2.Client, inbox: Inbox, server: ServerProcess) -> str:
-    """Service, policy, a verified person and an Alertmanager integration; returns its key."""
+def _on_call(api: httpx2.Client, inbox: Inbox, server: ServerProcess) -> tuple[str, str]:
+    """A verified person on call for two services: one paged at once (the load), one whose
+    second level pages a minute after the first. Returns their integration keys."""
     user = api.post("/api/v1/users", json={"login": "erin", "name": "Erin"}).json()
     methods = f"/api/v1/users/{user['id']}/contact-methods"
     method = api.post(methods, json={"kind": "email", "address": "erin@example.com"}).json()
@@ -103,18 +113,21 @@ def _on_call(api: httpx2.Client, inbox: Inbox, server: ServerProcess) -> str:
     code = CODE.search(str(part.get_content()) if part else "")
     assert code
     api.post(f"{methods}/{method['id']}/verify", json={"code": code.group(1)})
-    levels = [{"targets": [{"type": "user", "id": user["id"]}], "delay_minutes": 1}]
-    policy = api.post(
-        "/api/v1/escalation-policies", json={"name": "On call", "repeat": 0, "levels": levels}
-    ).json()
-    service = api.post(
-        "/api/v1/services", json={"name": "Checkout", "escalation_policy_id": policy["id"]}
-    ).json()
-    integration = api.post(
-        f"/api/v1/services/{service['id']}/integrations",
-        json={"type": "alertmanager", "name": "Prometheus"},
-    ).json()
-    return str(integration["key"])
+    level = {"targets": [{"type": "user", "id": user["id"]}], "delay_minutes": 1}
+    keys = []
+    for name, levels in (("Checkout", [level]), ("Payments", [level, level])):
+        policy = api.post(
+            "/api/v1/escalation-policies", json={"name": name, "repeat": 0, "levels": levels}
+        ).json()
+        service = api.post(
+            "/api/v1/services", json={"name": name, "escalation_policy_id": policy["id"]}
+        ).json()
+        integration = api.post(
+            f"/api/v1/services/{service['id']}/integrations",
+            json={"type": "alertmanager", "name": "Prometheus"},
+        ).json()
+        keys.append(str(integration["key"]))
+    return keys[0], keys[1]
 
 
 def _load(
@@ -159,8 +172,12 @@ def run_outage(root: Path, *, seconds: float, interval: float = 0.1, settle: flo
         try:
             password = server.admin_password
             with api_client(server, admin_token(root / "data", env)) as api:
-                key = _on_call(api, inbox, server)
+                key, escalating = _on_call(api, inbox, server)
                 browser = _session_cookie(server, password or "")
+                fired = _fire(server, escalating, "Escalating")
+                outage.level_two_due = fired + LEVEL_DELAY
+                # Stop the database so that the second level falls due halfway through.
+                time.sleep(max(0.0, outage.level_two_due - seconds / 2 - settle - time.monotonic()))
                 stop = threading.Event()
                 sender = threading.Thread(target=_load, args=(server, key, outage, stop, interval))
                 sender.start()
@@ -178,12 +195,30 @@ def run_outage(root: Path, *, seconds: float, interval: float = 0.1, settle: flo
                 stop.set()
                 sender.join()
                 _wait_for_pages(outage, inbox, deadline=outage.up_at + 60)
+                outage.level_two_paged = _second_page(inbox, "Escalating", outage.up_at + 60)
                 browser.close()
             outage.stored = _stored(cluster)
         finally:
             server.stop()
             outage.output = server.output
     return outage
+
+
+def _fire(server: ServerProcess, key: str, name: str) -> float:
+    url = f"{server.url}/api/v1/integrations/{key}/alertmanager"
+    response = httpx2.post(url, json=firing(name), timeout=10.0)
+    assert response.status_code == 202, response.text
+    return time.monotonic()
+
+
+def _second_page(inbox: Inbox, name: str, deadline: float) -> float:
+    """When the second page about alert `name` arrived (inf if it did not by `deadline`)."""
+    while time.monotonic() < deadline:
+        pages = [at for at, message in inbox.timed() if name in str(message["Subject"] or "")]
+        if len(pages) >= 2:
+            return pages[1]
+        time.sleep(0.2)
+    return float("inf")
 
 
 def _wait_for_pages(outage: Outage, inbox: Inbox, *, deadline: float) -> None:

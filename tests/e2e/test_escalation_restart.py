@@ -13,7 +13,6 @@ down until well past bob's deadline, then starts again on the same data director
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -23,11 +22,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
@@ -37,6 +33,7 @@ from sqlalchemy.orm import Session
 from tests.alertmanager import firing
 from tests.e2e.peers import api_client, tail, wait_for
 from tests.e2e.server import ServerProcess, free_port, wait_until_ready
+from tests.e2e.webhooks import Sink, webhook_person
 from watchkeeper.catalog.access import service as access
 from watchkeeper.catalog.users import service as users
 from watchkeeper.db.session import Database
@@ -63,72 +60,6 @@ ENV = {
 
 
 # -- the webhook sink --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Post:
-    at: float  # time.time() on arrival
-    path: str
-    webhook_id: str
-    body: dict[str, Any]
-
-
-@dataclass
-class Sink:
-    """An HTTP server that answers every POST with 204 and keeps it, with its arrival."""
-
-    posts: list[Post] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    port: int = 0
-
-    def record(self, post: Post) -> None:
-        with self.lock:
-            self.posts.append(post)
-
-    def received(self, path: str | None = None, type_: str | None = None) -> list[Post]:
-        with self.lock:
-            posts = list(self.posts)
-        return [
-            post
-            for post in posts
-            if (path is None or post.path == path)
-            and (type_ is None or post.body.get("type") == type_)
-        ]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-def _handler(sink: Sink) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            arrived = time.time()
-            length = int(self.headers.get("content-length", "0"))
-            body = json.loads(self.rfile.read(length))
-            sink.record(Post(arrived, self.path, self.headers.get("webhook-id", ""), body))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    recorder = Sink()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
-    httpd.daemon_threads = True
-    recorder.port = int(httpd.server_address[1])
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield recorder
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
 
 
 # -- the server in a process group of its own ---------------------------------------------
@@ -240,26 +171,6 @@ def _admin_token(database: Database) -> str:
     return database.run(work)
 
 
-def _person(api: httpx2.Client, sink: Sink, login: str) -> int:
-    """A user with a webhook contact method, verified with the code posted to it."""
-    created = api.post("/api/v1/users", json={"login": login, "name": login.title()})
-    assert created.status_code == 201, created.text
-    user_id = int(created.json()["id"])
-    methods = f"/api/v1/users/{user_id}/contact-methods"
-    added = api.post(methods, json={"kind": "webhook", "address": sink.url(f"/{login}")})
-    assert added.status_code == 201, added.text
-    [sent] = wait_for(
-        lambda: sink.received(f"/{login}", "message") or None,
-        what=f"the verification code posted for {login}",
-        timeout=WAIT,
-    )
-    code = CODE.search(sent.body["text"])
-    assert code, sent
-    verified = api.post(f"{methods}/{added.json()['id']}/verify", json={"code": code.group(1)})
-    assert verified.status_code == 200, verified.text
-    return user_id
-
-
 def _alertmanager_service(api: httpx2.Client, alice: int, bob: int) -> str:
     """A service whose policy pages alice, then bob after DELAY; its integration key."""
     policy = api.post(
@@ -343,8 +254,8 @@ def test_the_next_level_pages_once_after_a_restart_across_its_deadline(
     try:
         token = _admin_token(database)
         with api_client(server, token) as api:
-            alice = _person(api, sink, "alice")
-            bob = _person(api, sink, "bob")
+            alice = webhook_person(api, sink, "alice")
+            bob = webhook_person(api, sink, "bob")
             key = _alertmanager_service(api, alice, bob)
             _fire(server, key)
             [first] = wait_for(

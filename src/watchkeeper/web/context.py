@@ -19,7 +19,7 @@ from watchkeeper.pipeline.notify.throttle import CodeThrottle
 from watchkeeper.settings import Settings
 
 if TYPE_CHECKING:
-    from watchkeeper.catalog.access.sso import SsoRules
+    from watchkeeper.catalog.sso.service import SsoRules
     from watchkeeper.web.oidc import OidcClient
     from watchkeeper.web.wire.intake import Intake
 

@@ -24,7 +24,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from watchkeeper.catalog.access.sso import Identity
+from watchkeeper.catalog.sso.service import Identity
 from watchkeeper.core.errors import Unauthorized
 
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")

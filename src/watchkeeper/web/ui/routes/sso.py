@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from watchkeeper.catalog.access import service as access
-from watchkeeper.catalog.access import sso
+from watchkeeper.catalog.sso import service as sso
 from watchkeeper.core.errors import NotFound, Unauthorized
 from watchkeeper.web.context import WebContext, context_of
 from watchkeeper.web.deps import NO_STORE
