@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     NaiveDatetime,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -43,6 +44,17 @@ LocalDateTime = Annotated[
     NaiveDatetime,
     AfterValidator(_minutes),
     Field(description="Wall time in the schedule's zone, without offset: `2026-03-02T09:00`."),
+]
+# In answers: the same wall time, which is not an RFC 3339 date-time (it has no offset).
+WallTimeOut = Annotated[
+    datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+            "description": "Wall time in the schedule's zone, without offset.",
+        }
+    ),
 ]
 Weekday = Annotated[int, Field(ge=0, le=6)]
 
@@ -138,8 +150,8 @@ class LayerOut(BaseModel):
     rotation: Rotation
     rotation_length: int
     handoff_time: str
-    start: datetime
-    end: datetime | None
+    start: WallTimeOut
+    end: WallTimeOut | None
     restrictions: list[Restriction]
 
 
