@@ -1,0 +1,174 @@
+"""`/api/v1/checks`: synthetic checks (JSON or YAML bodies), their results and uptime."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import TypeAdapter, ValidationError
+from starlette.requests import Request
+
+from watchkeeper.catalog.access.principal import Principal
+from watchkeeper.catalog.users.roles import Role
+from watchkeeper.core.errors import BadRequest, FieldError, Invalid
+from watchkeeper.core.ids import Id
+from watchkeeper.core.text import problems_in
+from watchkeeper.monitoring.checks import queries
+from watchkeeper.monitoring.checks import service as checks
+from watchkeeper.monitoring.checks.schemas import (
+    CheckIn,
+    CheckOut,
+    CheckPatch,
+    ResultOut,
+    UptimeOut,
+)
+from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
+from watchkeeper.web.context import context_of
+from watchkeeper.web.deps import ApiResponder, ApiViewer, DbSession, Now
+
+router = APIRouter(tags=["checks"])
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
+_ADAPTER: TypeAdapter[CheckIn] = TypeAdapter(CheckIn)
+_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["kind", "name", "service_id"],
+    "description": "A check definition; `kind` (http, tcp, port, tls, dns) decides the other "
+    "fields (docs/checks.md).",
+}
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {kind: {"schema": _SCHEMA} for kind in ("application/json", *YAML_TYPES)},
+    }
+}
+
+
+async def _check_body(request: Request) -> CheckIn:
+    """The definition as JSON or, with a YAML content type, as YAML (same fields)."""
+    raw = await request.body()
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        data = yaml.safe_load(raw) if kind in YAML_TYPES else json.loads(raw)
+    except yaml.YAMLError as exc:
+        raise BadRequest(f"the request body is not valid YAML ({_yaml_reason(exc)})") from None
+    except ValueError:
+        raise BadRequest("the request body is not valid JSON") from None
+    found = [FieldError(where, message) for where, message in problems_in(data, "body")]
+    if found:
+        raise Invalid(f"invalid input: {found[0].location}: {found[0].message}", errors=found)
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or "cannot be read"
+    return f"{problem} at line {mark.line + 1}" if mark is not None else str(problem)
+
+
+CheckBody = Annotated[CheckIn, Depends(_check_body)]
+
+
+def _allow(request: Request) -> OutboundGuard:
+    return OutboundGuard(context_of(request).settings.checks_allow)
+
+
+def _admin(principal: Principal) -> bool:
+    return principal.role is Role.ADMIN
+
+
+@router.get("/checks", summary="Checks, optionally of one service")
+def list_checks(_: ApiViewer, session: DbSession, service_id: Id | None = None) -> list[CheckOut]:
+    return [CheckOut.model_validate(c) for c in checks.list_(session, service_id=service_id)]
+
+
+@router.post(
+    "/checks", status_code=201, summary="Add a check (JSON or YAML)", openapi_extra=_BODY_DOC
+)
+def create_check(
+    principal: ApiResponder,
+    request: Request,
+    session: DbSession,
+    now: Now,
+    body: CheckBody,
+    response: Response,
+) -> CheckOut:
+    check = checks.create(
+        session,
+        data=body,
+        user_id=principal.user_id,
+        admin=_admin(principal),
+        allow=_allow(request),
+        now=now,
+    )
+    response.headers["Location"] = f"/api/v1/checks/{check.id}"
+    return CheckOut.model_validate(check)
+
+
+@router.get("/checks/{check_id}", summary="A check and its current state")
+def get_check(_: ApiViewer, session: DbSession, check_id: Id) -> CheckOut:
+    return CheckOut.model_validate(checks.get(session, check_id=check_id))
+
+
+@router.put("/checks/{check_id}", summary="Replace a check's definition", openapi_extra=_BODY_DOC)
+def replace_check(
+    principal: ApiResponder,
+    request: Request,
+    session: DbSession,
+    now: Now,
+    check_id: Id,
+    body: CheckBody,
+) -> CheckOut:
+    check = checks.replace(
+        session,
+        check_id=check_id,
+        data=body,
+        admin=_admin(principal),
+        allow=_allow(request),
+        now=now,
+    )
+    return CheckOut.model_validate(check)
+
+
+@router.patch("/checks/{check_id}", summary="Pause or resume a check")
+def patch_check(
+    _: ApiResponder, session: DbSession, now: Now, check_id: Id, body: CheckPatch
+) -> CheckOut:
+    check = checks.set_paused(session, check_id=check_id, paused=body.paused, now=now)
+    return CheckOut.model_validate(check)
+
+
+@router.delete("/checks/{check_id}", status_code=204, summary="Delete a check and its history")
+def delete_check(_: ApiResponder, session: DbSession, now: Now, check_id: Id) -> None:
+    checks.delete(session, check_id=check_id, now=now)
+
+
+@router.get("/checks/{check_id}/results", summary="Recent runs (kept 7 days by default)")
+def check_results(
+    _: ApiViewer,
+    session: DbSession,
+    now: Now,
+    check_id: Id,
+    hours: Annotated[int, Query(ge=1, le=24 * 90)] = 24,
+    failed_only: bool = False,
+) -> list[ResultOut]:
+    checks.get(session, check_id=check_id)
+    rows = (
+        queries.failures(session, check_id=check_id, limit=200)
+        if failed_only
+        else queries.results(session, check_id=check_id, since=now - timedelta(hours=hours))
+    )
+    return [ResultOut.model_validate(row) for row in rows]
+
+
+@router.get("/checks/{check_id}/uptime", summary="Uptime % over 24 h, 7, 30, 90 and 365 days")
+def check_uptime(_: ApiViewer, session: DbSession, now: Now, check_id: Id) -> UptimeOut:
+    checks.get(session, check_id=check_id)
+    return UptimeOut(check_id=check_id, windows=queries.uptime(session, check_id=check_id, now=now))
