@@ -19,6 +19,7 @@ from watchkeeper.core.ids import Id
 from watchkeeper.core.text import problems_in
 from watchkeeper.monitoring.checks import queries
 from watchkeeper.monitoring.checks import service as checks
+from watchkeeper.monitoring.checks.models import KINDS
 from watchkeeper.monitoring.checks.schemas import (
     CheckIn,
     CheckOut,
@@ -63,8 +64,29 @@ async def _check_body(request: Request) -> CheckIn:
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
-        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
-        raise RequestValidationError(errors) from None
+        raise RequestValidationError([_located(error) for error in exc.errors()]) from None
+
+
+_KIND_WORDS = {
+    "union_tag_not_found": "is required: http, tcp, port, tls or dns",
+    "union_tag_invalid": "must be http, tcp, port, tls or dns",
+}
+
+
+def _located(error: Any) -> dict[str, Any]:
+    """An error at its field under `body`, without the kind that pydantic puts first."""
+    if error["type"] in _KIND_WORDS:
+        words = _KIND_WORDS[error["type"]]
+        return {
+            "type": "value_error",
+            "loc": ("body", "kind"),
+            "msg": words,
+            "ctx": {"error": words},
+        }
+    loc = tuple(error["loc"])
+    if loc and loc[0] in KINDS:
+        loc = loc[1:]
+    return {**error, "loc": ("body", *loc)}
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
