@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from watchkeeper.settings import Settings
+
 
 @dataclass
 class Answer:
@@ -178,3 +180,15 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def loopback_settings(data_dir: Path, database_url: str) -> Settings:
+    """Test settings in which the admin lets checks reach loopback, where the peers are."""
+    return Settings(
+        _env_file=None,
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key="test-secret-key",
+        log_level="WARNING",
+        checks_allow_cidrs="127.0.0.0/8",
+    )

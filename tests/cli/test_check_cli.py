@@ -53,7 +53,8 @@ def test_a_check_added_from_yaml_runs_and_shows_its_uptime(
     shown = wait_for(ran, what="the check's first run", timeout=30)
     assert shown["uptime"]["24h"] == 100.0  # type: ignore[index]
     listed = server.ok("list")
-    assert "shop health" in listed and " up " in listed
+    assert "shop health" in listed
+    assert " up " in listed
     assert server.ok("pause", "1").strip() == "check #1 shop health paused"
     assert server.ok("delete", "1").strip() == "check #1 deleted"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.checkpeers import WebPeer, web_peer
+from tests.checkpeers import WebPeer, loopback_settings, web_peer
 from tests.factories import bearer, make_person
 from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
@@ -21,14 +21,7 @@ from watchkeeper.settings import Settings
 @pytest.fixture
 def settings(tmp_path: Path, db: Database) -> Settings:
     """The admin allows checks to reach loopback (where the test peers listen)."""
-    return Settings(
-        _env_file=None,
-        data_dir=tmp_path,
-        database_url=db.engine.url.render_as_string(hide_password=False),
-        secret_key="test-secret-key",
-        log_level="WARNING",
-        checks_allow_cidrs="127.0.0.0/8",
-    )
+    return loopback_settings(tmp_path, db.engine.url.render_as_string(hide_password=False))
 
 
 @pytest.fixture

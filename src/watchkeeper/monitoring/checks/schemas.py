@@ -7,7 +7,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from watchkeeper.core.ids import Id
 from watchkeeper.core.text import NonBlank
@@ -167,6 +175,30 @@ class DnsCheck(Common):
 CheckIn = Annotated[
     HttpCheck | TcpCheck | PortCheck | TlsCheck | DnsCheck, Field(discriminator="kind")
 ]
+
+DEFINITION: TypeAdapter[CheckIn] = TypeAdapter(CheckIn)
+KIND_NAMES = ("http", "tcp", "port", "tls", "dns")
+_KIND_WORDS = {
+    "union_tag_not_found": "is required: http, tcp, port, tls or dns",
+    "union_tag_invalid": "must be http, tcp, port, tls or dns",
+}
+
+
+def located(exc: ValidationError, *, under: str) -> list[dict[str, Any]]:
+    """The errors of validating a definition, each at its field under `under`, without
+    the kind pydantic puts first, and with a plain sentence for a missing or odd kind."""
+    found: list[dict[str, Any]] = []
+    for error in exc.errors():
+        if error["type"] in _KIND_WORDS:
+            words = _KIND_WORDS[error["type"]]
+            loc: tuple[Any, ...] = (under, "kind")
+            found.append({"type": "value_error", "loc": loc, "msg": words, "ctx": {"error": words}})
+            continue
+        loc = tuple(error["loc"])
+        if loc and loc[0] in KIND_NAMES:
+            loc = loc[1:]
+        found.append({**error, "loc": (under, *loc)})
+    return found
 
 
 class CheckPatch(BaseModel):

@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from starlette.requests import Request
 
 from watchkeeper.catalog.access.principal import Principal
 from watchkeeper.catalog.users.roles import Role
-from watchkeeper.core.errors import BadRequest, FieldError, Invalid
 from watchkeeper.core.ids import Id
-from watchkeeper.core.text import problems_in
 from watchkeeper.monitoring.checks import queries
 from watchkeeper.monitoring.checks import service as checks
-from watchkeeper.monitoring.checks.models import KINDS
 from watchkeeper.monitoring.checks.schemas import (
+    DEFINITION,
     CheckIn,
     CheckOut,
     CheckPatch,
     ResultOut,
     UptimeOut,
+    located,
 )
 from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
+from watchkeeper.web import check_bodies
+from watchkeeper.web.check_bodies import YAML_TYPES
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import ApiResponder, ApiViewer, DbSession, Now
 
 router = APIRouter(tags=["checks"])
-YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
-_ADAPTER: TypeAdapter[CheckIn] = TypeAdapter(CheckIn)
 _SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["kind", "name", "service_id"],
@@ -50,49 +47,12 @@ _BODY_DOC: dict[str, Any] = {
 
 async def _check_body(request: Request) -> CheckIn:
     """The definition as JSON or, with a YAML content type, as YAML (same fields)."""
-    raw = await request.body()
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    data = check_bodies.read(await request.body(), yaml_text=kind in YAML_TYPES)
     try:
-        data = yaml.safe_load(raw) if kind in YAML_TYPES else json.loads(raw)
-    except yaml.YAMLError as exc:
-        raise BadRequest(f"the request body is not valid YAML ({_yaml_reason(exc)})") from None
-    except ValueError:
-        raise BadRequest("the request body is not valid JSON") from None
-    found = [FieldError(where, message) for where, message in problems_in(data, "body")]
-    if found:
-        raise Invalid(f"invalid input: {found[0].location}: {found[0].message}", errors=found)
-    try:
-        return _ADAPTER.validate_python(data)
+        return DEFINITION.validate_python(data)
     except ValidationError as exc:
-        raise RequestValidationError([_located(error) for error in exc.errors()]) from None
-
-
-_KIND_WORDS = {
-    "union_tag_not_found": "is required: http, tcp, port, tls or dns",
-    "union_tag_invalid": "must be http, tcp, port, tls or dns",
-}
-
-
-def _located(error: Any) -> dict[str, Any]:
-    """An error at its field under `body`, without the kind that pydantic puts first."""
-    if error["type"] in _KIND_WORDS:
-        words = _KIND_WORDS[error["type"]]
-        return {
-            "type": "value_error",
-            "loc": ("body", "kind"),
-            "msg": words,
-            "ctx": {"error": words},
-        }
-    loc = tuple(error["loc"])
-    if loc and loc[0] in KINDS:
-        loc = loc[1:]
-    return {**error, "loc": ("body", *loc)}
-
-
-def _yaml_reason(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or "cannot be read"
-    return f"{problem} at line {mark.line + 1}" if mark is not None else str(problem)
+        raise RequestValidationError(located(exc, under="body")) from None
 
 
 CheckBody = Annotated[CheckIn, Depends(_check_body)]
