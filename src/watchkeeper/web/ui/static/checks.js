@@ -10,8 +10,12 @@
       return;
     }
     var points = JSON.parse(source.textContent);
+    var span = points.length ? Date.parse(points[points.length - 1].t) - Date.parse(points[0].t) : 0;
+    var shape = span < 2 * 3600 * 1000
+      ? { hour: "2-digit", minute: "2-digit", second: "2-digit" }
+      : { hour: "2-digit", minute: "2-digit" };
     var labels = points.map(function (p) {
-      return new Date(p.t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      return new Date(p.t).toLocaleTimeString([], shape);
     });
     new Chart(canvas, {
       type: "line",
