@@ -4,12 +4,13 @@ recovers and the incident resolves; a check may reach only what it is allowed to
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.checkpeers import WebPeer, loopback_settings, web_peer
+from tests.checkpeers import WebPeer, certificate, loopback_settings, tls_peer, web_peer
 from tests.factories import bearer, make_person
 from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
@@ -91,3 +92,35 @@ def test_only_an_admin_may_point_a_check_at_an_allow_listed_network(
         "only an admin may create or change a check that reaches it"
     )
     assert add_check(h, h.admin, url=web.url).status_code == 201
+
+
+def test_a_certificate_near_expiry_raises_one_low_urgency_alert(h: Harness, tmp_path: Path) -> None:
+    real_now = datetime.now(UTC)
+    h.clock.set(real_now)  # the certificate's validity is judged by the real time too
+    cert, key, pem = certificate(
+        tmp_path,
+        name="shop.test",
+        not_before=real_now - timedelta(days=60),
+        not_after=real_now + timedelta(days=20, hours=1),
+    )
+    with tls_peer(cert, key) as port:
+        created = add_check(
+            h,
+            kind="tls",
+            name="shop certificate",
+            host="127.0.0.1",
+            port=port,
+            server_name="shop.test",
+            ca_pem=pem,
+            interval_seconds=3600,
+        )
+        assert created.status_code == 201, created.text
+        h.run_engine()
+        h.clock.advance(timedelta(hours=1))
+        h.run_engine()  # the next run finds the same 20 days: no second alert
+    [alert] = h.alerts()
+    assert alert.summary == "shop certificate: the TLS certificate expires in 20 days"
+    assert (alert.severity, alert.labels["alertname"]) == ("warning", "CertificateExpiring")
+    [incident] = h.incidents()
+    assert incident.urgency >= 3  # low urgency: pages by the low-urgency rules
+    assert status(h, created.json()["id"]) == "up"  # the certificate itself is fine

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -24,6 +25,9 @@ from watchkeeper.monitoring.checks.decide import Answer
 from watchkeeper.monitoring.checks.probes.base import Job, Outcome
 
 Probe = Callable[[Job], Outcome]
+# Checks due within this much of a run are taken by it and started on time by their
+# thread, so runs do not start up to a whole module interval late.
+LOOKAHEAD = timedelta(seconds=1)
 
 
 class InlineExecutor(Executor):
@@ -61,6 +65,9 @@ class Checks:
         self._settling: list[Answer] = []
         self._taken: list[Job] = []
         self._closed = False
+        # Inline (tests, one-shot commands): nothing waits, only what is due now is taken.
+        self._inline = not workers
+        self._lookahead = timedelta(0) if self._inline else LOOKAHEAD
         self.outcomes = Counter(
             "watchkeeper_check_runs_total",
             "Check runs, by kind and outcome.",
@@ -76,7 +83,10 @@ class Checks:
 
     @property
     def batch_limit(self) -> int | None:
-        return None if not self._answers.empty() else cycle.BATCH
+        # Inline, the answers are back as soon as the run commits: record them at once.
+        # Pooled, answers come in all the time; the next run (within a second, or at once
+        # when a failure wakes the engine) records them, rather than the runner spinning.
+        return None if self._inline and not self._answers.empty() else cycle.BATCH
 
     def run_once(self, session: Session, now: datetime) -> int:
         # Answers stay in hand until this transaction commits (see after_commit).
@@ -85,7 +95,11 @@ class Checks:
         handled = cycle.settle(session, self._settling, now)
         with self._lock:
             room = self._capacity - self._in_flight
-        self._taken = [] if self._closed else cycle.take_due(session, now, limit=room)
+        self._taken = (
+            []
+            if self._closed
+            else cycle.take_due(session, now + self._lookahead, limit=room, now=now)
+        )
         return handled + len(self._taken)
 
     def after_commit(self, wake: Callable[[], None]) -> None:
@@ -102,6 +116,9 @@ class Checks:
         self._pool.shutdown(wait=True)
 
     def _run(self, job: Job, wake: Callable[[], None]) -> None:
+        early = (job.due_at - self.clock.now()).total_seconds()
+        if 0 < early <= self._lookahead.total_seconds():
+            time.sleep(early)
         started = self.clock.now()
         self.lag.observe(max((started - job.due_at).total_seconds(), 0.0))
         outcome = self.probe(job)

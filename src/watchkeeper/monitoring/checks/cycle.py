@@ -18,8 +18,9 @@ BATCH = 200
 PRUNE_BATCH = 5000
 
 
-def take_due(session: Session, now: datetime, *, limit: int = BATCH) -> list[Job]:
-    return runs.take_due(session, now, limit=min(limit, BATCH))
+def take_due(session: Session, until: datetime, *, now: datetime, limit: int = BATCH) -> list[Job]:
+    """Claim the checks due by `until` (a little ahead of `now`: see the engine module)."""
+    return runs.take_due(session, until, now=now, limit=min(limit, BATCH))
 
 
 def settle(session: Session, answers: Sequence[Answer], now: datetime) -> int:

@@ -26,8 +26,9 @@ from watchkeeper.pipeline.ingest.models import Event
 HOLD_MARGIN = timedelta(seconds=30)
 
 
-def take_due(session: Session, now: datetime, *, limit: int) -> list[Job]:
-    """Claim up to `limit` due checks, oldest due first, in one SELECT and one UPDATE."""
+def take_due(session: Session, until: datetime, *, now: datetime, limit: int) -> list[Job]:
+    """Claim up to `limit` checks due by `until`, oldest due first, in one SELECT and one
+    UPDATE; `now` decides which earlier claims have run out."""
     if limit <= 0:
         return []
     checks = Check.table()
@@ -45,7 +46,7 @@ def take_due(session: Session, now: datetime, *, limit: int) -> list[Job]:
             )
             .where(
                 checks.c.paused.is_(False),
-                checks.c.next_due_at <= now,
+                checks.c.next_due_at <= until,
                 or_(checks.c.claimed_until.is_(None), checks.c.claimed_until < now),
             )
             .order_by(checks.c.next_due_at, checks.c.id)
@@ -58,7 +59,7 @@ def take_due(session: Session, now: datetime, *, limit: int) -> list[Job]:
     session.execute(
         update(checks)
         .where(checks.c.id.in_([row.id for row in rows]))
-        .values(claimed_until=now + timedelta(seconds=longest) + HOLD_MARGIN)
+        .values(claimed_until=until + timedelta(seconds=longest) + HOLD_MARGIN)
     )
     return [
         Job(
