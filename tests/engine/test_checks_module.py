@@ -171,3 +171,29 @@ def test_uptime_counts_failed_runs_from_the_hourly_rollups(
         assert queries.uptime(session, check_id=check_id, now=clock.now())["24h"] == 75.0
         [failure] = queries.failures(session, check_id=check_id)
         assert failure.error == "connection refused"
+
+
+def test_an_answer_for_a_check_paused_meanwhile_changes_nothing(
+    db: Database, clock: FrozenClock
+) -> None:
+    [check_id] = add_checks(db, clock, 1)
+    waiting, release = threading.Event(), threading.Event()
+
+    def slow(job: Job) -> Outcome:
+        waiting.set()
+        release.wait(10)
+        return Outcome(ok=False, latency_ms=None, error="connection refused")
+
+    engine = runner(db, clock, slow, workers=1)
+    engine.run_pending()
+    assert waiting.wait(10)
+    with db.transaction() as session:
+        checks.set_paused(session, check_id=check_id, paused=True, now=clock.now())
+    release.set()
+    engine.close_modules()
+    with db.transaction(write=False) as session:
+        check = session.get(Check, check_id)
+        assert check is not None
+        assert (check.status, check.paused, check.last_error) == ("new", True, None)
+    assert count(db, Event) == 0
+    assert count(db, CheckResult) == 0

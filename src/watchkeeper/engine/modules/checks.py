@@ -111,9 +111,10 @@ class Checks:
             self._pool.submit(self._run, job, wake)
 
     def close(self) -> None:
-        """Wait for probes in flight; the runner then writes their answers."""
+        """Wait for probes in flight (the runner then writes their answers); those not
+        started yet are dropped, and run again when their hold runs out."""
         self._closed = True
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, job: Job, wake: Callable[[], None]) -> None:
         early = (job.due_at - self.clock.now()).total_seconds()

@@ -81,7 +81,8 @@ def settle(session: Session, answers: Sequence[Answer], now: datetime) -> int:
     if not answers:
         return 0
     states = _states(session, {answer.job.check_id for answer in answers})
-    mine = [answer for answer in answers if answer.job.check_id in states]  # not deleted since
+    # An answer for a check deleted or paused since it was taken is dropped.
+    mine = [answer for answer in answers if answer.job.check_id in states]
     changes: list[dict[str, Any]] = []
     events: list[tuple[int, NormalizedEvent]] = []
     for answer in sorted(mine, key=lambda a: a.started_at):
@@ -116,7 +117,7 @@ def _states(session: Session, ids: Iterable[int]) -> dict[int, State]:
             checks.c.down_since,
             checks.c.expiry_warned_days,
             checks.c.spec,
-        ).where(checks.c.id.in_(list(ids)))
+        ).where(checks.c.id.in_(list(ids)), checks.c.paused.is_(False))
     ).all()
     return {
         row.id: State(

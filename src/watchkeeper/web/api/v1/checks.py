@@ -31,16 +31,21 @@ from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import ApiResponder, ApiViewer, DbSession, Now
 
 router = APIRouter(tags=["checks"])
-_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["kind", "name", "service_id"],
-    "description": "A check definition; `kind` (http, tcp, port, tls, dns) decides the other "
-    "fields (docs/checks.md).",
-}
 _BODY_DOC: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {kind: {"schema": _SCHEMA} for kind in ("application/json", *YAML_TYPES)},
+        "description": "The same fields are accepted as YAML with `Content-Type: "
+        "application/yaml` (or `application/x-yaml`, `text/yaml`).",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["kind", "name", "service_id"],
+                    "description": "A check definition; `kind` (http, tcp, port, tls, dns) "
+                    "decides the other fields (docs/checks.md).",
+                }
+            }
+        },
     }
 }
 
