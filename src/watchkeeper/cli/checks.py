@@ -118,7 +118,8 @@ def show(
     _say(f"check #{check['id']} {check['name']} ({check['kind']} {check['target']}): {state}")
     _say(
         f"every {check['interval_seconds']} s, timeout {check['timeout_seconds']} s, "
-        f"{check['retries']} retries; last latency {_latency(check['last_latency_ms'])}"
+        f"{check['retries']} {'retry' if check['retries'] == 1 else 'retries'}; "
+        f"last latency {_latency(check['last_latency_ms'])}"
     )
     shown = ", ".join(
         f"{name} {value:.2f}%" if value is not None else f"{name} -"

@@ -137,3 +137,19 @@ def test_unknown_query_parameters_are_refused(client: TestClient, admin: Person)
     refused = client.get(f"{CHECKS}?servce_id=1", headers=bearer(admin))
     assert refused.status_code == 422
     assert "servce_id" in refused.json()["detail"]
+
+
+def test_credentials_in_headers_are_never_shown(
+    client: TestClient, admin: Person, viewer: Person
+) -> None:
+    service_id = _service(client, admin)
+    headers = {"Authorization": "Bearer s3cret", "X-Api-Key": "k3y", "Accept": "text/plain"}
+    made = client.post(CHECKS, json=_http(service_id, headers=headers), headers=bearer(admin))
+    assert made.json()["spec"]["headers"] == {
+        "Authorization": "(hidden)",
+        "X-Api-Key": "(hidden)",
+        "Accept": "text/plain",
+    }
+    listed = client.get(CHECKS, headers=bearer(viewer)).text
+    assert "s3cret" not in listed
+    assert "k3y" not in listed

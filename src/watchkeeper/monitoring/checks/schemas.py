@@ -207,6 +207,20 @@ class CheckPatch(BaseModel):
     paused: bool
 
 
+SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|password|api[-_]?key", re.I)
+HIDDEN = "(hidden)"
+
+
+def shown_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The definition as shown to readers: values of headers that carry credentials are
+    hidden (a viewer may read checks; PUT takes the whole definition, secrets included)."""
+    headers = spec.get("headers")
+    if not isinstance(headers, dict) or not headers:
+        return spec
+    masked = {k: HIDDEN if SECRET_HEADER.search(k) else v for k, v in headers.items()}
+    return {**spec, "headers": masked}
+
+
 class CheckOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -231,6 +245,11 @@ class CheckOut(BaseModel):
     next_due_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @model_validator(mode="after")
+    def _hide_secrets(self) -> CheckOut:
+        self.spec = shown_spec(self.spec)
+        return self
 
 
 class ResultOut(BaseModel):

@@ -21,7 +21,7 @@ from watchkeeper.core.validation import problems
 from watchkeeper.monitoring.checks import queries
 from watchkeeper.monitoring.checks import service as checks
 from watchkeeper.monitoring.checks.models import Check
-from watchkeeper.monitoring.checks.schemas import DEFINITION, located
+from watchkeeper.monitoring.checks.schemas import DEFINITION, located, shown_spec
 from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
 from watchkeeper.web import check_bodies
 from watchkeeper.web.context import context_of
@@ -122,6 +122,7 @@ def show_check(request: Request, principal: UiViewer, session: DbSession, check_
     check = checks.get(session, check_id=check_id)
     context = {
         "check": check,
+        "spec": shown_spec(check.spec),
         "service": services.get(session, service_id=check.service_id),
         "uptime": queries.uptime(session, check_id=check_id, now=now),
         "failures": queries.failures(session, check_id=check_id, limit=20),
