@@ -124,3 +124,19 @@ def test_a_certificate_near_expiry_raises_one_low_urgency_alert(h: Harness, tmp_
     [incident] = h.incidents()
     assert incident.urgency >= 3  # low urgency: pages by the low-urgency rules
     assert status(h, created.json()["id"]) == "up"  # the certificate itself is fine
+
+
+def test_pausing_a_down_check_resolves_its_incident(h: Harness, web: WebPeer) -> None:
+    web.answers(500)
+    created = add_check(h, url=web.url, retries=0)
+    check_id = created.json()["id"]
+    h.run_engine()
+    assert [i.status for i in h.incidents()] == ["triggered"]
+    paused = h.client.patch(
+        f"/api/v1/checks/{check_id}", json={"paused": True}, headers=bearer(h.admin)
+    )
+    assert paused.json()["status"] == "new"
+    h.run_engine()
+    assert [i.status for i in h.incidents()] == ["resolved"]
+    [alert] = h.alerts()
+    assert alert.status == "resolved"
