@@ -132,7 +132,13 @@ def watchkeeper_body(key: str) -> bytes:
 class Watchkeeper:
     """`watchkeeper serve` on a fresh data dir (and database), paging the admin by webhook."""
 
-    def __init__(self, workdir: Path, sink: Sink, database_url: str | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        sink: Sink,
+        database_url: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.database_url = database_url or f"sqlite:///{workdir / 'watchkeeper' / 'wk.db'}"
         (workdir / "watchkeeper").mkdir(parents=True, exist_ok=True)
@@ -144,6 +150,7 @@ class Watchkeeper:
             "WATCHKEEPER_OUTBOUND_ALLOW_CIDRS": "127.0.0.1/32",
             "WATCHKEEPER_NOTIFY_THROTTLE_SECONDS": "0",
             "WATCHKEEPER_INGEST_RATE_LIMIT": "100000 per second",
+            **(env or {}),
         }
         self.sink = sink
         self.process = subprocess.Popen(

@@ -176,6 +176,28 @@ class Settings(BaseSettings):
         "and self-hosted Apprise services may reach although they are loopback, private "
         "or link-local; by default such addresses are refused (SSRF protection).",
     )
+    checks_allow_cidrs: str = Field(
+        default="",
+        description="Comma-separated networks (e.g. `10.0.0.0/8,127.0.0.1/32`) that synthetic "
+        "checks may reach although they are loopback, private or link-local; only an admin "
+        "can create a check that reaches them. Separate from the webhooks' allow-list.",
+    )
+    check_workers: int = Field(
+        default=32,
+        ge=1,
+        le=512,
+        description="Threads the engine runs checks in at once; a check waiting on the "
+        "network holds one until its timeout.",
+    )
+    check_result_retention_days: int = Field(
+        default=7, ge=1, le=90, description="Days each check result is kept."
+    )
+    check_rollup_retention_days: int = Field(
+        default=365,
+        ge=7,
+        le=3650,
+        description="Days the hourly rollups of check results (uptime %) are kept.",
+    )
     notify_throttle_seconds: int = Field(
         default=60,
         ge=0,
@@ -223,7 +245,7 @@ class Settings(BaseSettings):
         default="Sign in with single sign-on", description="Single sign-on: the login button."
     )
 
-    @field_validator("outbound_allow_cidrs")
+    @field_validator("outbound_allow_cidrs", "checks_allow_cidrs")
     @classmethod
     def _check_cidrs(cls, value: str) -> str:
         for cidr in _split(value):
@@ -268,6 +290,10 @@ class Settings(BaseSettings):
     @property
     def outbound_allow(self) -> list[str]:
         return _split(self.outbound_allow_cidrs)
+
+    @property
+    def checks_allow(self) -> list[str]:
+        return _split(self.checks_allow_cidrs)
 
     @property
     def forwarded_allow(self) -> list[str]:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
     from watchkeeper.engine.runner import Runner
+    from watchkeeper.monitoring.checks.probes.prober import Prober
     from watchkeeper.web.context import WebContext
 
 # The web app (FastAPI, Jinja) and the migrations (Alembic) are imported in the functions
@@ -203,6 +204,13 @@ def notify_channels(settings: Settings) -> dict[str, Channel]:
     }
 
 
+def check_prober(settings: Settings) -> Prober:
+    """What runs synthetic checks: under the outbound guard, with the checks' allow-list."""
+    from watchkeeper.monitoring.checks.probes.prober import Prober
+
+    return Prober(settings.checks_allow)
+
+
 def linker(settings: Settings) -> Linker:
     return Linker(settings.resolved_base_url, secret_key(settings))
 
@@ -222,6 +230,8 @@ def build_runner(installation: Installation) -> Runner:
             channels=notify_channels(settings),
             linker=linker(settings),
             sealer=Sealer(secret_key(settings)),
+            prober=check_prober(settings).run,
+            clock=installation.clock,
         ),
         clock=installation.clock,
         metrics=EngineMetrics(installation.registry),

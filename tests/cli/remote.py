@@ -75,11 +75,14 @@ def _admin_token(data_dir: Path) -> str:
 
 @contextmanager
 def remote_server(
-    tmp_path_factory: pytest.TempPathFactory, *, prefix: tuple[str, ...] = ()
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    prefix: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
 ) -> Iterator[Remote]:
     """Start the real server on a fresh data dir; stop it when done."""
     data_dir = tmp_path_factory.mktemp("server") / "data"
-    server = start_server(data_dir, env={"WATCHKEEPER_LOG_LEVEL": "WARNING"})
+    server = start_server(data_dir, env={"WATCHKEEPER_LOG_LEVEL": "WARNING", **(env or {})})
     try:
         token = _admin_token(data_dir)
         yield Remote(server, token, tmp_path_factory.mktemp("home"), prefix)

@@ -31,7 +31,7 @@ from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.notify.channels.base import Channel
 from watchkeeper.pipeline.notify.links import Linker
 from watchkeeper.settings import Settings
-from watchkeeper.wiring import notify_channels, secret_key
+from watchkeeper.wiring import check_prober, notify_channels, secret_key
 
 PAYLOADS = Path(__file__).parent.parent / "payloads"
 
@@ -77,6 +77,9 @@ class Harness:
                 linker=Linker("http://testserver", "scenario secret"),
                 sealer=Sealer(secret_key(self.settings)),  # as the web app seals
                 notify_workers=0,
+                prober=check_prober(self.settings).run,
+                clock=self.clock,
+                check_workers=0,
             ),
             clock=self.clock,
             metrics=EngineMetrics(CollectorRegistry()),

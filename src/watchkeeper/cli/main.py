@@ -9,6 +9,7 @@ import typer
 from watchkeeper import __version__
 from watchkeeper.cli import (
     audit,
+    checks,
     db,
     incident_page,
     incidents,
@@ -38,6 +39,7 @@ app.add_typer(noise.silence_app, name="silence")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(oncall.schedule_app, name="schedule")
 app.add_typer(audit.app, name="audit")
+app.add_typer(checks.app, name="check")
 
 
 def _version(value: bool) -> None:

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 from prometheus_client import CollectorRegistry
 
+from watchkeeper.core.clock import Clock
 from watchkeeper.db.sealing import Sealer
 from watchkeeper.engine.modules import (
     audit_retention,
+    check_retention,
+    checks,
     correlate,
     escalate,
     heartbeats,
@@ -34,12 +37,28 @@ def build(
     linker: Linker,
     sealer: Sealer,
     notify_workers: int = 16,
+    prober: checks.Probe | None = None,
+    clock: Clock | None = None,
+    check_workers: int | None = None,
 ) -> tuple[EngineModule, ...]:
     """Every engine module, configured from settings, metrics on `registry`. The page
     path comes in order (what makes events, correlation, escalation, planning, what
-    queues messages, sending), so one pass takes an alert to a sent message."""
+    queues messages, sending), so one pass takes an alert to a sent message. Synthetic
+    checks run when a `prober` (and the `clock` their runs are timed by) is given."""
+    synthetic: tuple[EngineModule, ...] = ()
+    if prober is not None:
+        assert clock is not None, "checks are timed by the engine's clock"
+        workers = settings.check_workers if check_workers is None else check_workers
+        synthetic = (
+            checks.Checks(registry, probe=prober, clock=clock, workers=workers),
+            check_retention.CheckRetention(
+                results=timedelta(days=settings.check_result_retention_days),
+                rollups=timedelta(days=settings.check_rollup_retention_days),
+            ),
+        )
     return (
         heartbeats.MODULE,
+        *synthetic,
         correlate.Correlate(
             registry,
             flap_changes=settings.flap_changes,

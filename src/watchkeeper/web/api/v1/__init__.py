@@ -8,6 +8,7 @@ from watchkeeper.web.api.v1 import (
     alerts,
     audit,
     catalog,
+    checks,
     contact,
     escalation,
     incident_actions,
@@ -45,3 +46,4 @@ router.include_router(escalation.router)
 router.include_router(contact.router)
 router.include_router(schedules.router)
 router.include_router(audit.router)
+router.include_router(checks.router)
