@@ -65,7 +65,6 @@ class Recent:
         self.alpha = _alpha(tuning.level_span)
         self.beta = self.alpha / 4.0
         self.damping = 0.9
-        self.clip = tuning.clip
         self.level: float | None = None
         self.trend = 0.0
         self.spread = _Error(tuning.spread_span)
@@ -85,10 +84,6 @@ class Recent:
             self.level = value
             return
         error = value - center
-        if self.spread.n >= 10 and self.clip > 0:
-            # A spike moves neither the level nor the spread much; a lasting shift still does.
-            bound = self.clip * max(self.spread.mean, 1e-12)
-            error = max(-bound, min(bound, error))
         self.spread.add(abs(error))
         level = center + self.alpha * error
         self.trend = self.damping * self.trend + self.beta * (
@@ -164,7 +159,7 @@ class Contexts:
         self.weekly = Seasonal(WEEKLY, tuning, weekly=True)
         self.errors = {name: _Error(tuning.choice_span) for name in (RECENT, DAILY, WEEKLY)}
 
-    def best(self, at: datetime) -> Context | None:
+    def best(self, at: datetime) -> Context:
         chosen: Context = self.recent
         best = self.errors[RECENT].mean
         for context in (self.daily, self.weekly):

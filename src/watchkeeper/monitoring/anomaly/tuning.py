@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Tuning:
-    """One global parameter set (chosen on NAB as a whole, never per series)."""
+    """Spans and counts are in points; `views` names the surprises that may raise a score."""
 
     level_span: float = 12.0
     spread_span: float = 200.0
@@ -16,19 +16,16 @@ class Tuning:
     daily_ready: int = 3
     weekly_ready: int = 3
     choice_span: float = 600.0
-    history: int = 2000
-    quantile: float = 0.99
-    warmup: int = 30
+    long_span: float = 2000.0
+    novelty_warmup: int = 300
+    bins_per_std: float = 2.0
+    novelty_half_life: float = 5000.0
+    history: int = 8000
+    quantile: float = 0.998
     calm: float = 3.0
     relative_floor: float = 1e-3
-    mode: str = "multi"
-    short: int = 5
-    min_std: float = 0.05
+    warmup: int = 30
     alert: float = 0.9
-    refractory: int = 400
-    damp: float = 0.0
-    features: tuple[int, ...] = (0, 1)
-    long_span: float = 2000.0
-    pot: bool = False
-    pot_level: float = 0.95
-    clip: float = 0.0
+    episode: int = 400
+    short: int = 10
+    views: tuple[str, ...] = ("context", "long run", "shift", "novelty")
