@@ -13,6 +13,7 @@ from watchkeeper.db import engine_state as _engine_state  # noqa: F401
 from watchkeeper.db.base import Base
 from watchkeeper.incidents import models as _incidents  # noqa: F401
 from watchkeeper.incidents.policy import models as _policy  # noqa: F401
+from watchkeeper.monitoring.anomaly import models as _anomaly  # noqa: F401
 from watchkeeper.oncall.schedules import models as _schedules  # noqa: F401
 from watchkeeper.pipeline.correlate import models as _alerts  # noqa: F401
 from watchkeeper.pipeline.correlate.noise import models as _noise  # noqa: F401

@@ -11,6 +11,7 @@ from watchkeeper.db.sealing import Sealer
 from watchkeeper.engine.modules import (
     correlate,
     escalate,
+    event_rates,
     heartbeats,
     notify_handoff,
     notify_plan,
@@ -39,6 +40,7 @@ def build(
     queues messages, sending), so one pass takes an alert to a sent message."""
     return (
         heartbeats.MODULE,
+        event_rates.MODULE,
         correlate.Correlate(
             registry,
             flap_changes=settings.flap_changes,
