@@ -11,14 +11,11 @@ START = datetime(2026, 1, 13, tzinfo=UTC)
 STOPPED = datetime(2026, 1, 15, 9, 52, tzinfo=UTC)
 
 
-def test_counts_fall_in_their_ten_minute_buckets() -> None:
-    stamps = [datetime(2026, 1, 13, 0, m, tzinfo=UTC) for m in (0, 9, 10, 35)]
-    assert rates.counts(stamps, start=START, end=datetime(2026, 1, 13, 0, 40, tzinfo=UTC)) == [
-        2,
-        1,
-        0,
-        1,
-    ]
+def test_counts_per_bucket_number_become_a_list_with_the_empty_buckets() -> None:
+    first = int(START.timestamp()) // 600
+    per_bucket = {first: 2, first + 1: 1, first + 3: 1, first + 9: 5}
+    end = datetime(2026, 1, 13, 0, 40, tzinfo=UTC)
+    assert rates.spread(per_bucket, start=START, end=end) == [2, 1, 0, 1]
 
 
 def test_buckets_align_on_the_clock() -> None:

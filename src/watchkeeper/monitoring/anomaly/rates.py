@@ -8,7 +8,6 @@ one a detector fed bucket by bucket would give (it is deterministic).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,13 +27,15 @@ def floor(at: datetime, width: timedelta = BUCKET) -> datetime:
     return at - (at - epoch) % width
 
 
-def counts(received: Iterable[datetime], *, start: datetime, end: datetime) -> list[int]:
-    """Events per bucket from `start` (a bucket start) up to `end` (excluded)."""
+def spread(per_bucket: dict[int, int], *, start: datetime, end: datetime) -> list[int]:
+    """Counts keyed by bucket number (seconds since the epoch // bucket width) as a list from
+    `start` (a bucket start) up to `end` (excluded), empty buckets included."""
+    width = int(BUCKET.total_seconds())
+    first = int(start.timestamp()) // width
     out = [0] * ((end - start) // BUCKET)
-    for at in received:
-        i = (at - start) // BUCKET
-        if 0 <= i < len(out):
-            out[i] += 1
+    for key, count in per_bucket.items():
+        if 0 <= key - first < len(out):
+            out[key - first] = count
     return out
 
 
