@@ -109,7 +109,8 @@ class Detector:
         return score
 
     def _learn(self, at: datetime, value: float, surprises: dict[str, float] | None) -> None:
-        if surprises is not None:
+        # Surprises while the spreads are still settling would set the bar absurdly high.
+        if surprises is not None and self._seen >= self.tuning.warmup:
             for name, surprise in surprises.items():
                 self._calibrators[name].add(surprise)
         self.contexts.learn(at, value)
