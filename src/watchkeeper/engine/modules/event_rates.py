@@ -11,5 +11,7 @@ MODULE = CycleModule(
     interval=60.0,
     run=cycle.watch_event_rates,
     wakeable=False,
+    # One engine at a time: two judging the same bucket would both insert its watch row.
+    exclusive=True,
     batch_limit=cycle.BATCH,
 )
