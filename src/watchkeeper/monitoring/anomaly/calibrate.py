@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import math
 from collections import deque
 
 
@@ -29,19 +28,3 @@ class Calibrator:
         if len(self._order) > self.size:
             old = self._order.popleft()
             del self._sorted[bisect.bisect_left(self._sorted, old)]
-
-    def tail(self, value: float, level: float) -> float:
-        """The chance of a surprise at least this big: empirical in the body, an exponential
-        tail fitted to the values above the `level` quantile beyond it (peaks over threshold)."""
-        n = len(self._sorted)
-        if n == 0:
-            return 1.0
-        k = min(n - 1, int(level * n))
-        q = self._sorted[k]
-        if value <= q:
-            above = n - bisect.bisect_left(self._sorted, value)
-            return max(above, 1) / n
-        top = self._sorted[k:]
-        excess = max(sum(top) / len(top) - q, self.floor)
-        share = len(top) / n
-        return share * math.exp(-(value - q) / excess)
