@@ -14,6 +14,7 @@ from watchkeeper.db.audit import models as _audit  # noqa: F401
 from watchkeeper.db.base import Base
 from watchkeeper.incidents import models as _incidents  # noqa: F401
 from watchkeeper.incidents.policy import models as _policy  # noqa: F401
+from watchkeeper.monitoring.anomaly import models as _anomaly  # noqa: F401
 from watchkeeper.monitoring.checks import models as _checks  # noqa: F401
 from watchkeeper.oncall.schedules import models as _schedules  # noqa: F401
 from watchkeeper.pipeline.correlate import models as _alerts  # noqa: F401

@@ -8,6 +8,7 @@ import typer
 
 from watchkeeper import __version__
 from watchkeeper.cli import (
+    anomaly,
     audit,
     checks,
     db,
@@ -40,6 +41,7 @@ app.add_typer(oncall.app, name="oncall")
 app.add_typer(oncall.schedule_app, name="schedule")
 app.add_typer(audit.app, name="audit")
 app.add_typer(checks.app, name="check")
+app.add_typer(anomaly.app, name="anomaly")
 
 
 def _version(value: bool) -> None:

@@ -15,6 +15,7 @@ from watchkeeper.engine.modules import (
     checks,
     correlate,
     escalate,
+    event_rates,
     heartbeats,
     notify_handoff,
     notify_plan,
@@ -59,6 +60,7 @@ def build(
     return (
         heartbeats.MODULE,
         *synthetic,
+        event_rates.MODULE,
         correlate.Correlate(
             registry,
             flap_changes=settings.flap_changes,

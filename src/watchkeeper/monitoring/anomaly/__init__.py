@@ -1,0 +1,1 @@
+"""Streaming, explainable anomaly detection for any numeric series."""
