@@ -18,6 +18,7 @@ from watchkeeper.pipeline.correlate import models as _alerts  # noqa: F401
 from watchkeeper.pipeline.correlate.noise import models as _noise  # noqa: F401
 from watchkeeper.pipeline.escalation import models as _escalation  # noqa: F401
 from watchkeeper.pipeline.ingest import models as _ingest  # noqa: F401
+from watchkeeper.pipeline.ingest.opsgenie import models as _opsgenie  # noqa: F401
 from watchkeeper.pipeline.notify import models as _notify  # noqa: F401
 
 metadata: MetaData = Base.metadata

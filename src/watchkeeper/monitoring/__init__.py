@@ -1,1 +1,4 @@
-"""Proactive monitoring: synthetic checks, streaming anomaly detection and forecasts that feed events into the pipeline."""
+"""Proactive monitoring: synthetic checks, streaming anomaly detection and forecasts.
+
+They feed events into the pipeline like any integration.
+"""
