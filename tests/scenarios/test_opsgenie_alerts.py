@@ -235,3 +235,17 @@ def test_a_key_sees_only_its_own_services_alerts(h: Harness, genie: Genie) -> No
     assert other.alert("same")["message"] == "billing alert"
     h.run_engine()
     assert len(h.incidents()) == 2
+
+
+def test_updates_change_message_description_and_priority(h: Harness, genie: Genie) -> None:
+    genie.create(message="Old", alias="u")
+    for field, value in (("message", "New"), ("description", "Why"), ("priority", "P2")):
+        response = h.client.put(
+            f"/v2/alerts/u/{field}",
+            params={"identifierType": "alias"},
+            json={field: value},
+            headers=genie.headers,
+        )
+        assert genie.status(response)["isSuccess"] is True
+    shown = genie.alert("u")
+    assert (shown["message"], shown["description"], shown["priority"]) == ("New", "Why", "P2")

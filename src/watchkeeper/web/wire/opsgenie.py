@@ -187,6 +187,12 @@ def _argument(action: str, payload: Any, request: Request, now: Any) -> Any:
         if not words:
             raise PayloadError(name, "is required")
         return words
+    if action in ("message", "description"):
+        return adapter.updated_text(body, action)
+    if action == "priority":
+        if body.get("priority") is None:
+            raise PayloadError("priority", "is required")
+        return adapter.priority(body["priority"])
     if action == "escalate":
         if body.get("escalation") is None:
             raise PayloadError("escalation", "is required")
@@ -228,5 +234,8 @@ for _path, _action_name, _summary, _method in (
     ("details", "remove_details", "remove details", "DELETE"),
     ("escalate", "escalate", "escalate to next", "POST"),
     ("assign", "assign", "assign alert", "POST"),
+    ("message", "message", "update message", "PUT"),
+    ("description", "description", "update description", "PUT"),
+    ("priority", "priority", "update priority", "PUT"),
 ):
     _route(f"/v2/alerts/{{identifier:path}}/{_path}", _action_name, _summary, _method)

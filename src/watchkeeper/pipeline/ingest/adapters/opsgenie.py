@@ -156,6 +156,11 @@ def closing_event(alias: str, action: Action) -> NormalizedEvent:
     return NormalizedEvent(action=action, dedup_key=alias[:255])
 
 
+def updated_text(body: dict[str, Any], name: str) -> str:
+    """The new message or description of an update call, cut to its limit."""
+    return _cut(body, name, required=True)
+
+
 def priority(value: Any, field_name: str = "priority") -> str:
     name = text(value, field_name) or DEFAULT_PRIORITY
     if name not in PRIORITIES:

@@ -28,7 +28,13 @@ NAMES = {
     "remove_details": "RemoveDetails",
     "escalate": "EscalateToNext",
     "assign": "Assign",
+    "message": "UpdateMessage",
+    "description": "UpdateDescription",
+    "priority": "UpdatePriority",
 }
+
+
+_OPEN_ONLY = frozenset({"acknowledge", "unacknowledge", "snooze", "escalate", "assign"})
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,17 @@ def _assign(alert: OpsgenieAlert, owner: dict[str, str], who: str, now: datetime
     return Change(status=f"Assigned alert to {alert.owner}")
 
 
+def _update(field: str) -> Callable[[OpsgenieAlert, Any, str, datetime], Change]:
+    """Alertmanager's `update_alerts` and the client's update calls: Opsgenie's record
+    changes; the Watchkeeper alert keeps what it was opened with."""
+
+    def update(alert: OpsgenieAlert, value: str, who: str, now: datetime) -> Change:
+        setattr(alert, field, value)
+        return Change(status=f"Updated alert {field}")
+
+    return update
+
+
 _ACTIONS: dict[str, Callable[[OpsgenieAlert, Any, str, datetime], Change]] = {
     "acknowledge": _acknowledge,
     "unacknowledge": _unacknowledge,
@@ -139,4 +156,7 @@ _ACTIONS: dict[str, Callable[[OpsgenieAlert, Any, str, datetime], Change]] = {
     "remove_details": _remove_details,
     "escalate": _escalate,
     "assign": _assign,
+    "message": _update("message"),
+    "description": _update("description"),
+    "priority": _update("priority"),
 }
