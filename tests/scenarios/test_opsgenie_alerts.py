@@ -249,3 +249,13 @@ def test_updates_change_message_description_and_priority(h: Harness, genie: Geni
         assert genie.status(response)["isSuccess"] is True
     shown = genie.alert("u")
     assert (shown["message"], shown["description"], shown["priority"]) == ("New", "Why", "P2")
+
+
+def test_request_statuses_go_with_the_raw_payloads(h: Harness, genie: Genie) -> None:
+    created = genie.create(message="Old news", alias="old")
+    request_id = created.json()["requestId"]
+    h.clock.advance(timedelta(days=h.settings.raw_payload_retention_days + 1))
+    h.run_engine_once()
+    gone = h.client.get(f"/v2/alerts/requests/{request_id}", headers=genie.headers)
+    assert gone.status_code == 404
+    assert genie.alert("old")["message"] == "Old news"
