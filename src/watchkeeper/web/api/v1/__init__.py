@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from watchkeeper.web.api.v1 import (
     alerts,
     catalog,
+    config,
     contact,
     escalation,
     incident_actions,
@@ -43,3 +44,4 @@ router.include_router(noise.router)
 router.include_router(escalation.router)
 router.include_router(contact.router)
 router.include_router(schedules.router)
+router.include_router(config.router)
