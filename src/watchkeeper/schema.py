@@ -9,6 +9,7 @@ from watchkeeper.catalog.categories import models as _categories  # noqa: F401
 from watchkeeper.catalog.services import models as _services  # noqa: F401
 from watchkeeper.catalog.teams import models as _teams  # noqa: F401
 from watchkeeper.catalog.users import models as _users  # noqa: F401
+from watchkeeper.config.importers import models as _imports  # noqa: F401
 from watchkeeper.db import engine_state as _engine_state  # noqa: F401
 from watchkeeper.db.base import Base
 from watchkeeper.incidents import models as _incidents  # noqa: F401

@@ -10,6 +10,7 @@ from watchkeeper import __version__
 from watchkeeper.cli import (
     config,
     db,
+    imports,
     incident_page,
     incidents,
     noise,
@@ -40,6 +41,7 @@ app.add_typer(oncall.schedule_app, name="schedule")
 app.command("export")(config.export)
 app.command("plan")(config.plan)
 app.command("apply")(config.apply)
+app.add_typer(imports.app, name="import")
 
 
 def _version(value: bool) -> None:

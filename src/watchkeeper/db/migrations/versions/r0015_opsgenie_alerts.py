@@ -3,6 +3,8 @@
 Opsgenie clients name alerts by id, tiny id or alias and read back tags, notes, snoozes
 and the status of each request; Watchkeeper's alerts have none of that, so the drop-in
 keeps Opsgenie's view in tables of its own (one open alert per service and alias).
+Importers from Opsgenie and PagerDuty remember what they brought over by the vendor's id
+(`import_links`), so running one again changes nothing.
 
 Revision ID: 0015
 Revises: 0012
@@ -149,9 +151,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("opsgenie_alert_tags", schema=None) as batch_op:
         batch_op.create_index("ix_opsgenie_alert_tags_tag", ["tag"], unique=False)
+    op.create_table(
+        "import_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("source_id", sa.String(length=100), nullable=False),
+        sa.Column("local_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_links")),
+        sa.UniqueConstraint(
+            "source", "kind", "source_id", name=op.f("uq_import_links_source_kind_source_id")
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("import_links")
     with op.batch_alter_table("opsgenie_alert_tags", schema=None) as batch_op:
         batch_op.drop_index("ix_opsgenie_alert_tags_tag")
 
