@@ -26,3 +26,14 @@ def test_a_dry_run_then_apply_then_a_run_that_skips_everything(cli: Cli) -> None
 
     again = cli.ok("import", "pagerduty", str(SAVED), "--apply")
     assert "imported: 0 new, 0 changed, 3 skipped" in again.output
+
+
+def test_opsgenie_too(cli: Cli) -> None:
+    cli.ok("db", "upgrade")
+    saved = SAVED.parent / "opsgenie"
+    applied = cli.ok("import", "opsgenie", str(saved), "--apply")
+    assert "create schedule Checkout on call" in applied.output
+    assert "key for Checkout API / Checkout Prometheus: wk_int_" in applied.output
+    assert "Opsgenie API URL http://127.0.0.1:8080/ with this key as GenieKey" in applied.output
+    again = cli.ok("import", "opsgenie", str(saved))
+    assert "would import: 0 new, 0 changed, 3 skipped" in again.output

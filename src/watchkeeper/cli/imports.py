@@ -22,7 +22,7 @@ from watchkeeper.cli.common import (
     load_settings,
     ready_database,
 )
-from watchkeeper.config.importers import common, pagerduty
+from watchkeeper.config.importers import common, opsgenie, pagerduty
 
 app = typer.Typer(
     help="Bring users, teams, schedules, policies and services over.", no_args_is_help=True
@@ -86,8 +86,16 @@ def _report(made: common.ImportPlan, *, applied: bool, base_url: str) -> None:
     from watchkeeper.web.api.v1.integrations import endpoint_url
 
     for service, name, type_, key in made.keys:
-        url = endpoint_url(base_url, type_, key)
-        console.print(f"key for {escape(service)} / {escape(name)}: {key}  {url}", highlight=False)
+        if made.source == "opsgenie":
+            where = f"Opsgenie API URL {base_url}/ with this key as GenieKey"
+        else:
+            where = endpoint_url(base_url, type_, key)
+        # soft_wrap: a key is copied from the terminal, so it must stay on one line.
+        console.print(
+            f"key for {escape(service)} / {escape(name)}: {key}  {where}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("pagerduty")
@@ -95,3 +103,10 @@ def _report(made: common.ImportPlan, *, applied: bool, base_url: str) -> None:
 def import_pagerduty(directory: Directory, apply: Apply = False) -> None:
     """From PagerDuty's REST API v2 responses saved in DIRECTORY."""
     _run(directory, apply, pagerduty.read)
+
+
+@app.command("opsgenie")
+@friendly
+def import_opsgenie(directory: Directory, apply: Apply = False) -> None:
+    """From Opsgenie's REST API v2 responses saved in DIRECTORY."""
+    _run(directory, apply, opsgenie.read)

@@ -90,6 +90,7 @@ class ImportPlan:
     warnings: list[str]
     errors: list[str]
     checks: list[Check] = field(default_factory=list)
+    source: str = ""
     keys: list[tuple[str, str, str, str]] = field(default_factory=list)  # service, name, type, key
 
 
@@ -114,7 +115,9 @@ def plan(session: Session, imported: Imported, *, now: datetime) -> ImportPlan:
             integration_steps.append((item.name, "skip", "imported before"))
         else:
             integration_steps.append((item.name, "create", f"{item.type_} on {item.service}"))
-    result = ImportPlan(config, schedule_steps, integration_steps, imported.warnings, errors)
+    result = ImportPlan(
+        config, schedule_steps, integration_steps, imported.warnings, errors, source=imported.source
+    )
     result.checks = [pure_check(draft, now) for draft in imported.schedules if not draft.problems]
     return result
 
