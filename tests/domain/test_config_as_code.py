@@ -3,17 +3,22 @@ prune, export, and errors that name the file's line and field."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from tests.conftest import START
+from watchkeeper.catalog.users.models import User
 from watchkeeper.config import queries, service
 from watchkeeper.config.loader import ConfigFileError, load
 from watchkeeper.config.schemas import ConfigFile
 from watchkeeper.core.errors import Invalid
 from watchkeeper.db.session import Database
+from watchkeeper.oncall.schedules.models import Schedule
+from watchkeeper.oncall.schedules.service import on_call
 
 FILE = """\
 version: 1
@@ -174,3 +179,61 @@ def test_file_errors_name_the_line_and_field(text: str, expected: str) -> None:
     with pytest.raises(ConfigFileError) as refused:
         load(text, "config.yaml")
     assert str(refused.value.problems[0]).startswith(expected)
+
+
+SCHEDULES = """\
+users:
+  - login: ana
+    name: Ana
+  - login: ben
+    name: Ben
+schedules:
+  - name: Primary
+    time_zone: Europe/Paris
+    layers:
+      - name: Nights
+        participants: [ben]
+        rotation: daily
+        handoff_time: "18:00"
+        start: 2026-01-05T18:00
+        restrictions: [{days: [0, 1, 2, 3, 4], start: "18:00", end: "09:00"}]
+      - name: Weekly
+        participants: [ana, ben]
+        rotation: weekly
+        start: 2026-01-05T09:00
+escalation_policies:
+  - name: Primary first
+    levels: [{targets: [{schedule: Primary}]}]
+"""
+
+
+def test_schedules_with_layers_apply_idempotently_and_page_as_written(db: Database) -> None:
+    apply(db, document(SCHEDULES))
+    assert plan(db, document(SCHEDULES)).empty
+    with db.transaction(write=False) as session:
+        exported = queries.export(session)
+        [schedule] = exported["schedules"]
+        assert [layer["name"] for layer in schedule["layers"]] == ["Nights", "Weekly"]
+        assert schedule["layers"][0]["restrictions"][0]["end"] == "09:00"
+        # Tuesday 20:00 in Paris: the night layer (listed first, so highest) has ben.
+        schedule_id = session.scalars(select(Schedule.id)).one()
+        night = datetime(2026, 1, 13, 19, 0, tzinfo=UTC)
+        assert on_call(session, schedule_id=schedule_id, at=night) == [
+            session.scalar(select(User.id).where(User.login == "ben"))
+        ]
+    changed = SCHEDULES.replace("participants: [ana, ben]", "participants: [ben, ana]")
+    [change] = plan(db, document(changed)).changes
+    assert (change.kind, change.op, [f.name for f in change.fields]) == (
+        "schedules",
+        "update",
+        ["layers"],
+    )
+    apply(db, document(changed))
+    assert plan(db, document(changed)).empty
+
+
+def test_a_schedule_naming_an_unknown_user_is_refused(db: Database) -> None:
+    doc = document(SCHEDULES.replace("participants: [ben]", "participants: [zoe]"))
+    [problem] = plan(db, doc).problems
+    assert problem.path == ("schedules", 0, "layers", 0, "participants", 0)
+    assert problem.message == "unknown user 'zoe'"

@@ -81,8 +81,8 @@ def make(
     prune: bool = False,
     schedules: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Compare; `schedules` are the names of the schedules policies may page (not a kind
-    the file manages yet)."""
+    """Compare; `schedules` are the names of the schedules that exist, for policies to
+    page when the file does not manage schedules itself."""
     desired = desired_of(document)
     plan = Plan()
     for kind in KINDS:
@@ -152,9 +152,17 @@ def _check_references(
     schedules: frozenset[str],
 ) -> None:
     def known(kind: str) -> set[str]:
-        if kind == "schedules":
+        if kind == "schedules" and "schedules" not in desired:
             return set(schedules)
         return _after(current, desired, kind, prune)
+
+    for index, schedule in enumerate(desired.get("schedules", [])):
+        _ref(plan, ("schedules", index, "team"), schedule["team"], known("teams"), "team")
+        for number, layer in enumerate(schedule["layers"]):
+            for position, login in enumerate(layer["participants"]):
+                if login not in known("users"):
+                    at = ("schedules", index, "layers", number, "participants", position)
+                    plan.problems.append(Problem(at, f"unknown user {login!r}"))
 
     for index, team in enumerate(desired.get("teams", [])):
         for position, login in enumerate(team["members"]):

@@ -14,6 +14,7 @@ from watchkeeper.catalog.services.models import Service, ServiceDependency
 from watchkeeper.catalog.teams.models import Team, TeamMembership
 from watchkeeper.catalog.users.models import User
 from watchkeeper.config.schemas import KINDS, ConfigFile, key_of
+from watchkeeper.oncall.schedules import queries as schedule_queries
 from watchkeeper.oncall.schedules.models import Schedule
 from watchkeeper.pipeline.escalation.models import EscalationLevel, EscalationPolicy
 
@@ -27,6 +28,7 @@ def current(session: Session) -> Current:
         "users": _users(session),
         "teams": _teams(session, names),
         "categories": _categories(session),
+        "schedules": _schedules(session, names),
         "escalation_policies": _policies(session, names),
         "services": _services(session, names),
     }
@@ -95,6 +97,36 @@ def _categories(session: Session) -> list[dict[str, Any]]:
     return [
         {"path": category.path, "description": category.description}
         for category in session.scalars(select(Category))
+    ]
+
+
+def _schedules(session: Session, names: _Names) -> list[dict[str, Any]]:
+    found = list(session.scalars(select(Schedule)))
+    layers = schedule_queries.layers_of(session, schedule_ids=[s.id for s in found])
+    people = schedule_queries.participants_of(
+        session, layer_ids=[layer.id for group in layers.values() for layer in group]
+    )
+    return [
+        {
+            "name": schedule.name,
+            "description": schedule.description,
+            "team": names.teams.get(schedule.owner_team_id) if schedule.owner_team_id else None,
+            "time_zone": schedule.time_zone,
+            "layers": [
+                {
+                    "name": layer.name,
+                    "participants": [names.users[u] for u in people[layer.id]],
+                    "rotation": layer.rotation,
+                    "rotation_length": layer.rotation_length,
+                    "handoff_time": layer.handoff_time,
+                    "start": layer.starts_at_local,
+                    "end": layer.ends_at_local,
+                    "restrictions": layer.restrictions,
+                }
+                for layer in layers[schedule.id]  # highest first
+            ],
+        }
+        for schedule in found
     ]
 
 

@@ -18,10 +18,18 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.catalog.users.schemas import DisplayName, Email, Login, TimeZone
 from watchkeeper.core.alert_priority import DEFAULT_SERVICE_IMPACT
 from watchkeeper.core.text import NonBlank
+from watchkeeper.oncall.schedules.schemas import (
+    LayerName,
+    LocalDateTime,
+    Restrictions,
+    Rotation,
+    ScheduleName,
+    WallClock,
+)
 
 VERSION: Literal[1] = 1
 SCHEMA_ID = "https://watchkeeper.dev/schemas/config-v1.json"
-KINDS = ("users", "teams", "categories", "escalation_policies", "services")
+KINDS = ("users", "teams", "categories", "schedules", "escalation_policies", "services")
 """The kinds a file holds, in the order `apply` creates them (deletes go the other way)."""
 
 
@@ -54,6 +62,28 @@ class CategoryConfig(_Strict):
         ),
     ]
     description: str = Field(default="", max_length=2000)
+
+
+class LayerConfig(_Strict):
+    """A rotation; `start` and `end` are wall times in the schedule's zone. Listed from the
+    highest layer (it wins where layers overlap) to the lowest."""
+
+    name: LayerName
+    participants: list[Login] = Field(min_length=1, max_length=100, description="Logins.")
+    rotation: Rotation
+    rotation_length: int = Field(default=1, ge=1, le=24 * 365)
+    handoff_time: WallClock = "09:00"
+    start: LocalDateTime
+    end: LocalDateTime | None = None
+    restrictions: Restrictions = Field(default_factory=list)
+
+
+class ScheduleConfig(_Strict):
+    name: ScheduleName
+    description: Description = ""
+    team: str | None = Field(default=None, description="The owning team's name.")
+    time_zone: TimeZone
+    layers: list[LayerConfig] = Field(default_factory=list, max_length=20)
 
 
 class TargetConfig(_Strict):
@@ -112,6 +142,7 @@ class ConfigFile(_Strict):
     users: list[UserConfig] | None = None
     teams: list[TeamConfig] | None = None
     categories: list[CategoryConfig] | None = None
+    schedules: list[ScheduleConfig] | None = None
     escalation_policies: list[PolicyConfig] | None = None
     services: list[ServiceConfig] | None = None
 
@@ -120,6 +151,7 @@ KEYS = {
     "users": "login",
     "teams": "name",
     "categories": "path",
+    "schedules": "name",
     "escalation_policies": "name",
     "services": "name",
 }

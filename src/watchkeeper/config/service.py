@@ -2,8 +2,8 @@
 
 `apply` makes the plan, refuses it whole when it has problems, then carries out its
 changes through each domain's own service functions (so every rule the API enforces
-holds here too), in the order references need: users, teams, categories, policies,
-services; deletes go the other way. A domain refusal becomes a problem naming the
+holds here too), in the order references need: users, teams, categories, schedules,
+policies, services; deletes go the other way. A domain refusal becomes a problem naming the
 object, and the caller's transaction rolls back: nothing is half-applied.
 """
 
@@ -32,7 +32,10 @@ from watchkeeper.config import queries
 from watchkeeper.config.errors import config_invalid
 from watchkeeper.config.schemas import KINDS, ConfigFile
 from watchkeeper.core.errors import WatchkeeperError
+from watchkeeper.oncall.schedules import queries as schedule_queries
+from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.models import Schedule
+from watchkeeper.oncall.schedules.schemas import LayerCreate, ScheduleCreate, ScheduleUpdate
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.models import EscalationPolicy
 from watchkeeper.pipeline.escalation.schemas import LevelIn, PolicyCreate, PolicyUpdate, Target
@@ -93,6 +96,8 @@ def _write(session: Session, change: planning.Change, item: dict[str, Any], now:
         _team(session, change.key, item, creating, now)
     elif change.kind == "categories":
         _category(session, change.key, item, creating)
+    elif change.kind == "schedules":
+        _schedule(session, change.key, item, changed, creating, now)
     elif change.kind == "escalation_policies":
         _policy(session, change.key, item, changed, creating, now)
     else:
@@ -161,6 +166,52 @@ def _category(session: Session, path: str, item: dict[str, Any], creating: bool)
     assert category_id is not None
     data_update = CategoryUpdate(description=item["description"])
     categories.update(session, category_id=category_id, data=data_update)
+
+
+def _schedule(
+    session: Session,
+    name: str,
+    item: dict[str, Any],
+    changed: dict[str, Any],
+    creating: bool,
+    now: datetime,
+) -> None:
+    team_id = _id(session, Team.name, item["team"])
+    if creating:
+        data = ScheduleCreate(
+            name=name,
+            description=item["description"],
+            owner_team_id=team_id,
+            time_zone=item["time_zone"],
+        )
+        schedule_id = schedules.create(session, data=data, now=now).id
+    else:
+        found = _id(session, Schedule.name, name)
+        assert found is not None
+        schedule_id = found
+        fields: dict[str, Any] = {
+            k: v for k, v in changed.items() if k in ("description", "time_zone")
+        }
+        if "team" in changed:
+            fields["owner_team_id"] = team_id
+        if fields:
+            update = ScheduleUpdate.model_validate(fields)
+            schedules.update(session, schedule_id=schedule_id, data=update, now=now)
+        if "layers" not in changed:
+            return
+        for layer in schedule_queries.layers_of(session, schedule_ids=[schedule_id])[schedule_id]:
+            schedules.delete_layer(session, schedule_id=schedule_id, layer_id=layer.id, now=now)
+    layers = item["layers"]
+    for index, layer in enumerate(layers):
+        logins = layer["participants"]
+        data_layer = LayerCreate.model_validate(
+            {
+                **layer,
+                "position": len(layers) - 1 - index,  # the first listed is the highest
+                "participants": [_id(session, User.login, login) for login in logins],
+            }
+        )
+        schedules.add_layer(session, schedule_id=schedule_id, data=data_layer, now=now)
 
 
 def _levels(session: Session, levels: list[dict[str, Any]]) -> list[LevelIn]:
@@ -260,6 +311,7 @@ def _delete(session: Session, change: planning.Change, now: datetime) -> None:
         return
     columns: dict[str, Any] = {
         "teams": Team.name,
+        "schedules": Schedule.name,
         "categories": Category.path,
         "escalation_policies": EscalationPolicy.name,
         "services": Service.name,
@@ -271,6 +323,8 @@ def _delete(session: Session, change: planning.Change, now: datetime) -> None:
         teams.delete_(session, team_id=found)
     elif change.kind == "categories":
         categories.delete_(session, category_id=found)
+    elif change.kind == "schedules":
+        schedules.delete_(session, schedule_id=found)
     elif change.kind == "escalation_policies":
         escalation.delete_policy(session, policy_id=found)
     else:
