@@ -28,7 +28,7 @@ from watchkeeper.oncall.schedules.schemas import (
 )
 
 VERSION: Literal[1] = 1
-SCHEMA_ID = "https://watchkeeper.dev/schemas/config-v1.json"
+SCHEMA_ID = "urn:watchkeeper:config:v1"
 KINDS = ("users", "teams", "categories", "schedules", "escalation_policies", "services")
 """The kinds a file holds, in the order `apply` creates them (deletes go the other way)."""
 
