@@ -9,6 +9,7 @@ from watchkeeper.catalog.categories import models as _categories  # noqa: F401
 from watchkeeper.catalog.services import models as _services  # noqa: F401
 from watchkeeper.catalog.teams import models as _teams  # noqa: F401
 from watchkeeper.catalog.users import models as _users  # noqa: F401
+from watchkeeper.config.importers import models as _imports  # noqa: F401
 from watchkeeper.db import engine_state as _engine_state  # noqa: F401
 from watchkeeper.db.audit import models as _audit  # noqa: F401
 from watchkeeper.db.base import Base
@@ -21,6 +22,7 @@ from watchkeeper.pipeline.correlate import models as _alerts  # noqa: F401
 from watchkeeper.pipeline.correlate.noise import models as _noise  # noqa: F401
 from watchkeeper.pipeline.escalation import models as _escalation  # noqa: F401
 from watchkeeper.pipeline.ingest import models as _ingest  # noqa: F401
+from watchkeeper.pipeline.ingest.opsgenie import models as _opsgenie  # noqa: F401
 from watchkeeper.pipeline.notify import models as _notify  # noqa: F401
 
 metadata: MetaData = Base.metadata

@@ -170,6 +170,42 @@ class Settings(BaseSettings):
     smtp_ssl: bool = Field(
         default=False, description="Connect to the SMTP server over TLS from the start (port 465)."
     )
+    smtp_listen: bool = Field(
+        default=False,
+        description="Run the SMTP intake: mail to `<integration key>@<domain>` (or a plus "
+        "address ending in the key) of a generic integration becomes an alert.",
+    )
+    smtp_listen_host: str = Field(
+        default="127.0.0.1", description="Address the SMTP intake listens on."
+    )
+    smtp_listen_port: int = Field(
+        default=2525, ge=1, le=65535, description="Port the SMTP intake listens on."
+    )
+    smtp_listen_domain: str | None = Field(
+        default=None,
+        description="The only domain the SMTP intake accepts mail for; none: any domain.",
+    )
+    smtp_listen_max_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description="Largest message the SMTP intake accepts, attachments included.",
+    )
+    smtp_listen_tls_cert: Path | None = Field(
+        default=None,
+        description="PEM certificate the SMTP intake offers with STARTTLS (with the key).",
+    )
+    smtp_listen_tls_key: Path | None = Field(
+        default=None, description="PEM private key of `smtp_listen_tls_cert`."
+    )
+    smtp_dedup_header: str = Field(
+        default="X-Alert-Key",
+        description="A mail header whose value is the alert's dedup key, when present.",
+    )
+    smtp_dedup_subject_pattern: str | None = Field(
+        default=None,
+        description="A regular expression on the subject; its first group (or the whole "
+        "match) is the dedup key when the header is absent. Default: the subject itself.",
+    )
     outbound_allow_cidrs: str = Field(
         default="",
         description="Comma-separated networks (e.g. `10.0.0.0/8,127.0.0.1/32`) that webhooks "

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from prometheus_client import CollectorRegistry
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
     from watchkeeper.engine.runner import Runner
     from watchkeeper.monitoring.checks.probes.prober import Prober
+    from watchkeeper.pipeline.ingest.keys import KeyCache
+    from watchkeeper.pipeline.ingest.writer import IntakeWriter
     from watchkeeper.web.context import WebContext
 
 # The web app (FastAPI, Jinja) and the migrations (Alembic) are imported in the functions
@@ -239,11 +241,49 @@ def build_runner(installation: Installation) -> Runner:
     )
 
 
+def build_mail_listener(
+    settings: Settings, keys: KeyCache, writer: IntakeWriter, clock: Clock
+) -> Any:
+    """The SMTP intake (aiosmtpd's threaded controller), when the settings turn it on."""
+    import re
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    from watchkeeper.pipeline.ingest.mail import MailIntake
+
+    pattern = settings.smtp_dedup_subject_pattern
+    handler = MailIntake(
+        keys=keys,
+        writer=writer,
+        clock=clock,
+        domain=settings.smtp_listen_domain,
+        dedup_header=settings.smtp_dedup_header,
+        subject_pattern=re.compile(pattern) if pattern else None,
+    )
+    tls = None
+    if settings.smtp_listen_tls_cert and settings.smtp_listen_tls_key:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(settings.smtp_listen_tls_cert, settings.smtp_listen_tls_key)
+    return Controller(
+        handler,
+        hostname=settings.smtp_listen_host,
+        port=settings.smtp_listen_port,
+        data_size_limit=settings.smtp_listen_max_bytes,
+        tls_context=tls,
+        ident="Watchkeeper",
+    )
+
+
 def build_app(
-    installation: Installation, *, on_shutdown: Sequence[Callable[[], None]] = ()
+    installation: Installation,
+    *,
+    on_shutdown: Sequence[Callable[[], None]] = (),
+    mail: bool = True,
 ) -> ASGIApp:
     """The web app. It wakes the engine, which runs in its own process (see `serve`);
-    `on_shutdown` runs after the app's own shutdown hooks."""
+    `on_shutdown` runs after the app's own shutdown hooks. `mail` runs the SMTP intake
+    when the settings turn it on (one process only: it binds a port)."""
     from watchkeeper.catalog.access.service import SessionPolicy
     from watchkeeper.catalog.access.throttle import LoginThrottle
     from watchkeeper.pipeline.ingest.keys import KeyCache
@@ -286,6 +326,10 @@ def build_app(
         storage_uri=settings.rate_limit_storage_uri,
     )
     ctx.on_startup.append(writer.start)
+    if mail and settings.smtp_listen:
+        listener = build_mail_listener(settings, ctx.intake.keys, writer, installation.clock)
+        ctx.on_startup.append(listener.start)
+        ctx.on_shutdown.append(listener.stop)  # before the writer: its last mail is written
     ctx.on_shutdown.append(writer.stop)  # first: what was accepted gets written
     ctx.on_shutdown.append(wake.close)
     ctx.on_shutdown.append(intake_db.dispose)
@@ -326,4 +370,4 @@ def app_from_environment() -> ASGIApp:
     """
     settings = Settings()
     configure_logging(settings)
-    return build_app(prepare(settings))
+    return build_app(prepare(settings), mail=False)

@@ -95,11 +95,14 @@ receivers:
 """
 
 
-def start_alertmanager(workdir: Path, webhook_url: str) -> AlertmanagerProcess:
-    """Start Alertmanager with `alertmanager_config(webhook_url)`; return once it is ready."""
+def start_alertmanager(
+    workdir: Path, webhook_url: str = "", *, config_text: str | None = None
+) -> AlertmanagerProcess:
+    """Start Alertmanager with `alertmanager_config(webhook_url)` (or `config_text`, for
+    another receiver); return once it is ready."""
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "alertmanager.yml"
-    config.write_text(alertmanager_config(webhook_url))
+    config.write_text(config_text or alertmanager_config(webhook_url))
     port = free_port()
     process = subprocess.Popen(
         [

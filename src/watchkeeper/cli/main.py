@@ -11,7 +11,9 @@ from watchkeeper.cli import (
     anomaly,
     audit,
     checks,
+    config,
     db,
+    imports,
     incident_page,
     incidents,
     noise,
@@ -42,6 +44,10 @@ app.add_typer(oncall.schedule_app, name="schedule")
 app.add_typer(audit.app, name="audit")
 app.add_typer(checks.app, name="check")
 app.add_typer(anomaly.app, name="anomaly")
+app.command("export")(config.export)
+app.command("plan")(config.plan)
+app.command("apply")(config.apply)
+app.add_typer(imports.app, name="import")
 
 
 def _version(value: bool) -> None:

@@ -20,7 +20,7 @@ from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, Observa
 from watchkeeper.web.ui.routes import action_links
 from watchkeeper.web.ui.routes import router as ui_router
 from watchkeeper.web.ui.templating import STATIC_DIR
-from watchkeeper.web.wire import alerts, heartbeats, pagerduty
+from watchkeeper.web.wire import alerts, heartbeats, opsgenie, opsgenie_reads, pagerduty
 from watchkeeper.web.wire.fastpath import WireFastPath
 
 API_DESCRIPTION = (
@@ -60,7 +60,13 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
     app.state.ctx = ctx
     problems.install(app)
     # Wire routes first: they take the most requests, and routes are matched in order.
-    for wire in (alerts.router, pagerduty.router, heartbeats.router):
+    for wire in (
+        alerts.router,
+        pagerduty.router,
+        opsgenie_reads.router,
+        opsgenie.router,
+        heartbeats.router,
+    ):
         app.include_router(wire)
     app.include_router(system.router)
     app.include_router(api_v1)

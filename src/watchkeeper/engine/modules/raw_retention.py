@@ -1,4 +1,5 @@
-"""Engine module: delete raw payloads older than the retention period."""
+"""Engine module: delete raw payloads (and Opsgenie request statuses) older than the
+retention period."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from watchkeeper.pipeline.ingest import cycle
+from watchkeeper.pipeline.ingest.opsgenie import cycle as opsgenie
 
 
 class RawRetention:
@@ -21,4 +23,5 @@ class RawRetention:
         self.keep = keep
 
     def run_once(self, session: Session, now: datetime) -> int:
-        return cycle.prune_raw_payloads(session, now, keep=self.keep)
+        pruned = cycle.prune_raw_payloads(session, now, keep=self.keep)
+        return pruned + opsgenie.prune_requests(session, now, keep=self.keep)

@@ -9,6 +9,7 @@ from watchkeeper.web.api.v1 import (
     audit,
     catalog,
     checks,
+    config,
     contact,
     escalation,
     incident_actions,
@@ -47,3 +48,4 @@ router.include_router(contact.router)
 router.include_router(schedules.router)
 router.include_router(audit.router)
 router.include_router(checks.router)
+router.include_router(config.router)

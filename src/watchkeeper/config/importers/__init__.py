@@ -1,0 +1,1 @@
+"""Importers from other paging tools: read their saved API responses, plan, then apply."""
