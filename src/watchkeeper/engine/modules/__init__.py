@@ -15,6 +15,7 @@ from watchkeeper.engine.modules import (
     notify_handoff,
     notify_plan,
     notify_send,
+    postmortem_reminders,
     raw_retention,
     session_cleanup,
     sla_clocks,
@@ -56,6 +57,7 @@ def build(
             workers=notify_workers,
         ),
         sla_clocks.SlaClocks(registry),
+        postmortem_reminders.module(settings),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
     )

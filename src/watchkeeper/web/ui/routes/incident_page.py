@@ -39,6 +39,7 @@ from watchkeeper.pipeline.escalation.schemas import PageIn
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
+from watchkeeper.web.ui.routes import learning
 from watchkeeper.web.ui.routes.admin_escalation import choices
 from watchkeeper.web.ui.routes.forms import (
     Outcome,
@@ -89,6 +90,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "codes": list(ResolutionCode),
         "targets": choices(session),
         "policies": policies,
+        **learning.incident_context(session, incident),
     }
 
 
@@ -99,6 +101,13 @@ def _page(
     now = ctx.clock.now()
     context = ctx.database.run(lambda s: page_context(s, incident_id, now), write=False)
     return render(request, "incidents/show.html", {**context, "errors": errors}, status_code=status)
+
+
+def show_with_errors(
+    request: Request, incident_id: int, *, errors: list[str], status: int
+) -> Response:
+    """The incident's page with errors above it, for actions other modules route."""
+    return _page(request, incident_id, errors=errors, status=status)
 
 
 @router.get("")
