@@ -74,7 +74,7 @@ def _not_reminded(session: Session, due: list[Owed]) -> list[Owed]:
 def _active_logins(session: Session, user_ids: set[int | None]) -> dict[int, str]:
     wanted = sorted(user_id for user_id in user_ids if user_id is not None)
     stmt = select(User.id, User.login).where(User.id.in_(wanted), User.is_active.is_(True))
-    return dict(session.execute(stmt))
+    return dict(session.execute(stmt).all())
 
 
 def _reminder(item: Owed, owner: int) -> notices.Reminder:
