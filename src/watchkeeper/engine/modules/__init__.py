@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from watchkeeper.db.sealing import Sealer
 from watchkeeper.engine.modules import (
+    action_reminders,
     correlate,
     escalate,
     heartbeats,
@@ -58,6 +59,7 @@ def build(
         ),
         sla_clocks.SlaClocks(registry),
         postmortem_reminders.module(settings),
+        action_reminders.module(settings),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from watchkeeper.web.api.v1 import (
+    action_items,
     alerts,
     catalog,
     contact,
@@ -45,3 +46,4 @@ router.include_router(escalation.router)
 router.include_router(contact.router)
 router.include_router(schedules.router)
 router.include_router(postmortems.router)
+router.include_router(action_items.router)
