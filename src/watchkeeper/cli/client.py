@@ -121,6 +121,9 @@ class Api:
     def post(self, path: str, body: Mapping[str, Any] | None = None) -> Any:
         return self._send("POST", path, json=body)
 
+    def patch(self, path: str, body: Mapping[str, Any]) -> Any:
+        return self._send("PATCH", path, json=body)
+
     def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str:
         """A document the server answers with as text (an export), not JSON."""
         try:

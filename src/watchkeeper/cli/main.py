@@ -8,6 +8,7 @@ import typer
 
 from watchkeeper import __version__
 from watchkeeper.cli import (
+    actions,
     db,
     incident_page,
     incidents,
@@ -38,6 +39,7 @@ app.add_typer(noise.silence_app, name="silence")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(oncall.schedule_app, name="schedule")
 app.add_typer(postmortems.app, name="postmortem")
+app.add_typer(actions.app, name="action")
 
 
 def _version(value: bool) -> None:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from watchkeeper.web.deps import verify_csrf
 from watchkeeper.web.ui.routes import (
     account,
+    action_pages,
     admin_catalog,
     admin_escalation,
     admin_policy,
@@ -48,5 +49,6 @@ for module in (
     noise_rules,
     noise_inhibitions,
     postmortem_pages,
+    action_pages,
 ):
     router.include_router(module.router)

@@ -55,7 +55,7 @@ router = APIRouter(prefix="/incidents/{incident_id}")
 PEOPLE_FIELDS = ("assignee_id", "commander_id", "communications_lead_id", "scribe_id")
 
 
-def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]:
+def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC") -> dict[str, Any]:
     incident = incidents.get(session, incident_id=incident_id)
     rules = incidents.load_policy(session)
     service = services.get(session, service_id=incident.service_id)
@@ -90,7 +90,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "codes": list(ResolutionCode),
         "targets": choices(session),
         "policies": policies,
-        **learning.incident_context(session, incident),
+        **learning.incident_context(session, incident, now=now, zone=zone),
     }
 
 
@@ -99,7 +99,8 @@ def _page(
 ) -> Response:
     ctx = context_of(request)
     now = ctx.clock.now()
-    context = ctx.database.run(lambda s: page_context(s, incident_id, now), write=False)
+    zone = getattr(request.state, "time_zone", "UTC")
+    context = ctx.database.run(lambda s: page_context(s, incident_id, now, zone), write=False)
     return render(request, "incidents/show.html", {**context, "errors": errors}, status_code=status)
 
 

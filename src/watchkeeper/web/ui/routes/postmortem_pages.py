@@ -17,6 +17,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.ids import Id
 from watchkeeper.incidents.timeline import Actor
+from watchkeeper.response.actions import queries as action_queries
+from watchkeeper.response.actions import service as actions
+from watchkeeper.response.actions.queries import ActionFilter
 from watchkeeper.response.postmortems import due, export, queries
 from watchkeeper.response.postmortems import service as postmortems
 from watchkeeper.response.postmortems.schemas import (
@@ -123,6 +126,11 @@ def _page(
             "actions": [a for a, (source, _) in MOVES.items() if source == view.status],
             "names": people(session),
             "zone_info": ZoneInfo(zone),
+            "action_items": action_queries.list_(
+                session,
+                where=ActionFilter(postmortem_id=postmortem.id),
+                today=actions.today(ctx.clock.now(), zone),
+            ),
         }
 
     context = ctx.database.run(load, write=False)
