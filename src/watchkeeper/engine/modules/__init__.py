@@ -18,6 +18,7 @@ from watchkeeper.engine.modules import (
     notify_send,
     postmortem_reminders,
     raw_retention,
+    recurrence,
     session_cleanup,
     sla_clocks,
 )
@@ -46,6 +47,7 @@ def build(
             flap_changes=settings.flap_changes,
             flap_window=timedelta(minutes=settings.flap_window_minutes),
         ),
+        recurrence.MODULE,
         escalate.MODULE,
         notify_plan.MODULE,
         notify_handoff.MODULE,

@@ -22,4 +22,6 @@ class RecurrenceCheck(Base):
     matched_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     warning: Mapped[str] = mapped_column(Text, default="")
+    # A known error (problem) whose services and alert fingerprints this incident matches.
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id", ondelete="SET NULL"))
     checked_at: Mapped[datetime]

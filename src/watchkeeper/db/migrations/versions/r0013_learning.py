@@ -146,6 +146,7 @@ def upgrade() -> None:
         sa.Column("matched_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("warning", sa.Text(), nullable=False),
+        sa.Column("problem_id", sa.Integer(), nullable=True),
         sa.Column("checked_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["incident_id"],
@@ -157,6 +158,12 @@ def upgrade() -> None:
             ["matched_id"],
             ["incidents.id"],
             name=op.f("fk_recurrence_checks_matched_id_incidents"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["problem_id"],
+            ["problems.id"],
+            name=op.f("fk_recurrence_checks_problem_id_problems"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("incident_id", name=op.f("pk_recurrence_checks")),
