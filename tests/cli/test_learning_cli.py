@@ -60,3 +60,16 @@ def test_action_items_are_created_listed_and_done(remote: Remote) -> None:
     assert remote.error("action", "create", "x", "--owner", "1", "--due", "2000-01-01").startswith(
         "error: the due date 2000-01-01 is in the past"
     )
+
+
+def test_a_problem_gathers_incidents(remote: Remote) -> None:
+    first = _resolved(remote, "Pool exhausted")
+    second = _resolved(remote, "Pool exhausted again")
+    created = remote.ok("problem", "create", "Pool too small", "--incident", str(first))
+    match = re.fullmatch(r"PRB-(\d+) new \(1 incidents\): Pool too small\n", created)
+    assert match, created
+    linked = remote.ok("problem", "link", match.group(1), "--incident", str(second))
+    assert "(2 incidents)" in linked
+    shown = remote.ok("problem", "show", match.group(1))
+    assert f"#{second} P5 resolved: Pool exhausted again" in shown
+    assert "Pool too small" in remote.ok("problem", "list", "--status", "new")

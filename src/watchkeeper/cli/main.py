@@ -15,6 +15,7 @@ from watchkeeper.cli import (
     noise,
     oncall,
     postmortems,
+    problems,
     serve,
     tokens,
     users,
@@ -40,6 +41,7 @@ app.add_typer(oncall.app, name="oncall")
 app.add_typer(oncall.schedule_app, name="schedule")
 app.add_typer(postmortems.app, name="postmortem")
 app.add_typer(actions.app, name="action")
+app.add_typer(problems.app, name="problem")
 
 
 def _version(value: bool) -> None:

@@ -17,6 +17,7 @@ from watchkeeper.web.api.v1 import (
     noise,
     policy,
     postmortems,
+    problems,
     schedules,
     teams,
     tokens,
@@ -47,3 +48,4 @@ router.include_router(contact.router)
 router.include_router(schedules.router)
 router.include_router(postmortems.router)
 router.include_router(action_items.router)
+router.include_router(problems.router)

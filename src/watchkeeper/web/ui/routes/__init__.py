@@ -25,6 +25,7 @@ from watchkeeper.web.ui.routes import (
     noise_windows,
     notification_settings,
     postmortem_pages,
+    problem_pages,
     schedules,
 )
 
@@ -50,5 +51,6 @@ for module in (
     noise_inhibitions,
     postmortem_pages,
     action_pages,
+    problem_pages,
 ):
     router.include_router(module.router)
