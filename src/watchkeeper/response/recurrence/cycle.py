@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -46,41 +47,48 @@ def check(session: Session, now: datetime) -> int:
         .limit(PAST)
     ).all()
     alerts = _alerts(session, {row.id for row in past} | {i.id for i in fresh})
-    subjects = {row.id: _subject(row, alerts) for row in past}
-    matches = {i.id: best(_subject(i, alerts), subjects.values()) for i in fresh}
+    by_service: dict[int, list[Subject]] = defaultdict(list)
+    for row in past:
+        by_service[row.service_id].append(_subject(row, alerts))
+    subjects = [_subject(incident, alerts) for incident in fresh]
+    matches = {s.id: best(s, by_service[s.service_id]) for s in subjects}
     counts = _open_items(session, [m.incident_id for m in matches.values() if m is not None], now)
     known = known_errors(session, service_ids=services)
     rows, entries = [], Entries()
-    for incident in fresh:
-        found = matches[incident.id]
-        warning = warning_for(found, counts.get(found.incident_id) if found else None)
-        error = next((k for k in known if _is_known(k, _subject(incident, alerts))), None)
-        rows.append(
-            {
-                "incident_id": incident.id,
-                "matched_id": found.incident_id if found else None,
-                "reason": found.reason if found else "",
-                "warning": warning,
-                "problem_id": error.problem_id if error else None,
-                "checked_at": now,
-            }
-        )
-        if warning:
-            data = {"matched_id": found.incident_id if found else None}
-            entries.add(incident.id, "recurrence", warning, ENGINE, now, data)
-        if error is not None:
-            entries.add(
-                incident.id,
-                "known_error",
-                known_error_text(error),
-                ENGINE,
-                now,
-                {"problem_id": error.problem_id},
-            )
+    for subject in subjects:
+        found = matches[subject.id]
+        error = next((k for k in known if _is_known(k, subject)), None)
+        rows.append(_outcome(subject.id, found, counts, error, now, entries))
     insert = insert_for(session, RecurrenceCheck.table())
     session.execute(insert.on_conflict_do_nothing(index_elements=["incident_id"]), rows)
     entries.write(session)
     return len(fresh)
+
+
+def _outcome(
+    incident_id: int,
+    found: Match | None,
+    counts: dict[int, tuple[int, int]],
+    error: KnownError | None,
+    now: datetime,
+    entries: Entries,
+) -> dict[str, Any]:
+    """The check's row, and its timeline entries (a warning, a known error) in `entries`."""
+    warning = warning_for(found, counts.get(found.incident_id) if found else None)
+    if warning and found is not None:
+        data = {"matched_id": found.incident_id}
+        entries.add(incident_id, "recurrence", warning, ENGINE, now, data)
+    if error is not None:
+        data = {"problem_id": error.problem_id}
+        entries.add(incident_id, "known_error", known_error_text(error), ENGINE, now, data)
+    return {
+        "incident_id": incident_id,
+        "matched_id": found.incident_id if found else None,
+        "reason": found.reason if found else "",
+        "warning": warning,
+        "problem_id": error.problem_id if error else None,
+        "checked_at": now,
+    }
 
 
 def _unchecked(session: Session, now: datetime) -> Sequence[Incident]:

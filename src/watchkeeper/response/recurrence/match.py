@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 LABEL_OVERLAP = 0.5
 TITLE_OVERLAP = 0.6
@@ -29,6 +30,10 @@ class Subject:
     created_at: datetime
     fingerprints: frozenset[str] = frozenset()
     label_sets: tuple[frozenset[tuple[str, str]], ...] = field(default_factory=tuple)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return words(self.title)
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,8 @@ def reason(new: Subject, old: Subject) -> str | None:
         return REASONS[0]
     if labels_overlap(new.label_sets, old.label_sets):
         return REASONS[1]
-    shared = words(new.title) & words(old.title)
-    if len(shared) >= 2 and jaccard(words(new.title), words(old.title)) >= TITLE_OVERLAP:
+    shared = new.words & old.words
+    if len(shared) >= 2 and len(shared) / len(new.words | old.words) >= TITLE_OVERLAP:
         return REASONS[2]
     return None
 

@@ -34,13 +34,13 @@ router = APIRouter(tags=["action items"])
 def action_filter(
     principal: Annotated[Principal, Depends(api_principal)],
     mine: Annotated[bool, Query(description="Only the caller's items")] = False,
-    owner_id: Annotated[int | None, Query(ge=1)] = None,
-    team_id: Annotated[int | None, Query(ge=1)] = None,
+    owner_id: Annotated[Id | None, Query()] = None,
+    team_id: Annotated[Id | None, Query()] = None,
     status: Annotated[list[Status] | None, Query(description="Repeat for several")] = None,
     overdue: Annotated[bool, Query(description="Open items past their due date")] = False,
-    postmortem_id: Annotated[int | None, Query(ge=1)] = None,
-    incident_id: Annotated[int | None, Query(ge=1)] = None,
-    problem_id: Annotated[int | None, Query(ge=1)] = None,
+    postmortem_id: Annotated[Id | None, Query()] = None,
+    incident_id: Annotated[Id | None, Query()] = None,
+    problem_id: Annotated[Id | None, Query()] = None,
 ) -> ActionFilter:
     return ActionFilter(
         owner_id=principal.user_id if mine else owner_id,

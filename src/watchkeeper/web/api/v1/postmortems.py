@@ -96,7 +96,7 @@ def list_postmortems(
     _: ApiViewer,
     session: DbSession,
     status: Status | None = None,
-    owner_id: Annotated[int | None, Query(ge=1)] = None,
+    owner_id: Annotated[Id | None, Query()] = None,
     public: bool | None = None,
 ) -> list[PostmortemOut]:
     rows = queries.list_(session, status=status, owner_id=owner_id, public=public)

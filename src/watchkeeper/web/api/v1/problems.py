@@ -28,7 +28,7 @@ def list_problems(
     _: ApiViewer,
     session: DbSession,
     status: Annotated[list[Status] | None, Query(description="Repeat for several")] = None,
-    owner_id: Annotated[int | None, Query(ge=1)] = None,
+    owner_id: Annotated[Id | None, Query()] = None,
 ) -> list[ProblemOut]:
     rows = queries.list_(session, status=tuple(status or ()), owner_id=owner_id)
     return [queries.out(session, row) for row in rows]
