@@ -48,7 +48,7 @@ def test_a_starred_entry_is_in_the_draft_timeline(
         headers=bearer(responder),
     )
     assert starred.status_code == 200, starred.text
-    assert starred.json()["id"] == created["id"]
+    assert (starred.json()["id"], starred.json()["starred"]) == (created["id"], True)
     pm = _draft(client, responder, incident)
     assert [e["starred"] for e in pm["facts"]["timeline"] if e["id"] == created["id"]] == [True]
     durations = {d["name"]: d["seconds"] for d in pm["durations"]}
@@ -197,3 +197,24 @@ def test_a_required_postmortem_is_due_five_business_days_after_closing(
     clock.advance(timedelta(days=7))
     [item] = client.get("/api/v1/postmortems/due", headers=bearer(responder)).json()
     assert item["overdue"] is True
+
+
+def test_a_postmortem_covers_a_related_incident_too(
+    client: TestClient, admin: Person, responder: Person, incident: int, snapshot: Snapshot
+) -> None:
+    service = client.post("/api/v1/services", json={"name": "Cart"}, headers=bearer(admin))
+    body = {"title": "Cart slow", "service_id": service.json()["id"]}
+    other = client.post("/api/v1/incidents", json=body, headers=bearer(responder)).json()["id"]
+    created = client.post(
+        f"/api/v1/incidents/{incident}/postmortem",
+        json={"also_incident_ids": [other]},
+        headers=bearer(responder),
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["incident_ids"] == [incident, other]
+    covering = client.get(f"/api/v1/incidents/{other}/postmortem", headers=bearer(responder))
+    assert covering.json()["id"] == created.json()["id"]
+    before = snapshot()
+    again = client.post(f"/api/v1/incidents/{other}/postmortem", headers=bearer(responder))
+    assert again.status_code in (409, 422)
+    assert snapshot() == before

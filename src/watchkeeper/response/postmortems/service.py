@@ -88,7 +88,13 @@ def create(
     incident = incidents.get(session, incident_id=incident_id, lock=True)
     if incident.status not in _DONE:
         raise errors.transition("draft", f"for an incident that is {incident.status}", [])
-    existing = session.scalar(select(Postmortem.id).where(Postmortem.incident_id == incident_id))
+    existing = session.scalar(
+        select(Postmortem.id).where(Postmortem.incident_id == incident_id)
+    ) or session.scalar(
+        select(PostmortemIncident.postmortem_id).where(
+            PostmortemIncident.incident_id == incident_id
+        )
+    )
     if existing is not None:
         raise errors.exists(incident_id, existing)
     also = _check_also(session, incident_id, data.also_incident_ids)
