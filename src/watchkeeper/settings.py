@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from watchkeeper.core.priority import parse_label
+
 RoleName = Literal["viewer", "responder", "admin"]
 
 LogFormat = Literal["console", "json"]
@@ -281,6 +283,34 @@ class Settings(BaseSettings):
         default="Sign in with single sign-on", description="Single sign-on: the login button."
     )
 
+    postmortem_required_priorities: str = Field(
+        default="P1,P2",
+        description="Comma-separated priorities whose incidents need a published postmortem "
+        "(e.g. `P1,P2,P3`; empty: none). They show in the postmortems-due list and remind "
+        "their owner.",
+    )
+    postmortem_due_business_days: int = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="Business days (Monday to Friday) after closing by which a required "
+        "postmortem is due; then its owner is reminded once.",
+    )
+    action_item_reminder_days: int = Field(
+        default=2,
+        ge=0,
+        le=30,
+        description="Days before an action item's due date that its owner is reminded "
+        "(0: only when it is overdue).",
+    )
+
+    @field_validator("postmortem_required_priorities")
+    @classmethod
+    def _check_priorities(cls, value: str) -> str:
+        for part in _split(value):
+            parse_label(part)  # ValueError names the bad one
+        return value
+
     @field_validator("outbound_allow_cidrs", "checks_allow_cidrs")
     @classmethod
     def _check_cidrs(cls, value: str) -> str:
@@ -330,6 +360,10 @@ class Settings(BaseSettings):
     @property
     def checks_allow(self) -> list[str]:
         return _split(self.checks_allow_cidrs)
+
+    @property
+    def required_postmortem_priorities(self) -> frozenset[int]:
+        return frozenset(parse_label(part) for part in _split(self.postmortem_required_priorities))
 
     @property
     def forwarded_allow(self) -> list[str]:

@@ -27,10 +27,7 @@ CheckId = Annotated[int, typer.Argument(help="Check id", min=1)]
 
 
 class ChecksApi(Api):
-    """The API client, plus PATCH and DELETE."""
-
-    def patch(self, path: str, body: dict[str, Any]) -> Any:
-        return self._send("PATCH", path, json=body)
+    """The API client, plus DELETE."""
 
     def delete(self, path: str) -> Any:
         return self._send("DELETE", path)

@@ -121,6 +121,19 @@ class Api:
     def post(self, path: str, body: Mapping[str, Any] | None = None) -> Any:
         return self._send("POST", path, json=body)
 
+    def patch(self, path: str, body: Mapping[str, Any]) -> Any:
+        return self._send("PATCH", path, json=body)
+
+    def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str:
+        """A document the server answers with as text (an export), not JSON."""
+        try:
+            response = self._http.request("GET", path, params=params, headers={"Accept": "*/*"})
+        except httpx2.RequestError as exc:
+            raise ClientError(f"cannot reach {self.url}: {_reason(exc)}") from exc
+        if response.is_success:
+            return response.text
+        raise problem_error(response, self.url)
+
     def pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Any]:
         """Every item of a paged list, following `next_cursor`."""
         cursor: str | None = None

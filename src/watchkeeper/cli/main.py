@@ -8,6 +8,7 @@ import typer
 
 from watchkeeper import __version__
 from watchkeeper.cli import (
+    actions,
     anomaly,
     audit,
     checks,
@@ -18,6 +19,8 @@ from watchkeeper.cli import (
     incidents,
     noise,
     oncall,
+    postmortems,
+    problems,
     serve,
     tokens,
     users,
@@ -48,6 +51,9 @@ app.command("export")(config.export)
 app.command("plan")(config.plan)
 app.command("apply")(config.apply)
 app.add_typer(imports.app, name="import")
+app.add_typer(postmortems.app, name="postmortem")
+app.add_typer(actions.app, name="action")
+app.add_typer(problems.app, name="problem")
 
 
 def _version(value: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from watchkeeper.db.base import Base
@@ -113,6 +113,9 @@ class TimelineEntry(Base):
     kind: Mapped[str] = mapped_column(String(30))
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Marked by a responder as worth keeping: starred entries open the postmortem's timeline.
+    # The one field that changes after writing; the entry's record of what happened does not.
+    starred: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class IncidentTask(Base):

@@ -226,3 +226,4 @@ class TimelineEntryOut(BaseModel):
     kind: str
     summary: str
     data: dict[str, Any]
+    starred: bool = Field(default=False, description="Starred for the postmortem.")

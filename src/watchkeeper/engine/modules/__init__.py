@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from watchkeeper.core.clock import Clock
 from watchkeeper.db.sealing import Sealer
 from watchkeeper.engine.modules import (
+    action_reminders,
     audit_retention,
     check_retention,
     checks,
@@ -20,7 +21,9 @@ from watchkeeper.engine.modules import (
     notify_handoff,
     notify_plan,
     notify_send,
+    postmortem_reminders,
     raw_retention,
+    recurrence,
     session_cleanup,
     sla_clocks,
 )
@@ -66,6 +69,7 @@ def build(
             flap_changes=settings.flap_changes,
             flap_window=timedelta(minutes=settings.flap_window_minutes),
         ),
+        recurrence.MODULE,
         escalate.MODULE,
         notify_plan.MODULE,
         notify_handoff.MODULE,
@@ -78,6 +82,8 @@ def build(
             workers=notify_workers,
         ),
         sla_clocks.SlaClocks(registry),
+        postmortem_reminders.module(settings),
+        action_reminders.module(settings),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
         audit_retention.AuditRetention(keep=timedelta(days=settings.audit_retention_days)),

@@ -19,6 +19,10 @@ LOOKBACK = timedelta(days=7)
 ALERT = 0.8  # a score at or over this raises the alert
 CLEAR = 0.3  # and the alert resolves once a completed bucket scores under this
 DAY = timedelta(days=1) // BUCKET
+# Only a steady source has a rate to judge: events in at least this share of the buckets
+# of the last day. Alertmanager and most monitors send only when something fires, so
+# their silence is the normal case and a lone alert is not an anomaly of the rate.
+STEADY = 0.5
 
 
 def floor(at: datetime, width: timedelta = BUCKET) -> datetime:
@@ -70,8 +74,20 @@ def silence_score(expected: float) -> float:
     return level * level / (level * level + 9.0)
 
 
+def steady(series: list[int]) -> bool:
+    """Whether the day before the series' end had events in most of its buckets (the
+    silence at the end does not count against it)."""
+    run, _ = silence(series)
+    history = len(series) - run
+    if history < DAY:
+        return False  # less than a day of traffic before the silence: nothing to expect
+    day = series[history - DAY : history]
+    return sum(1 for count in day if count) >= STEADY * DAY
+
+
 def judge(name: str, series: list[int], *, start: datetime, last_event: datetime | None) -> Verdict:
-    """Replay the buckets through a detector; the verdict is that of the last one."""
+    """Replay the buckets through a detector; the verdict is that of the last one. A source
+    that is not steady is never alerted on (score 0)."""
     detector = Detector()
     point: Point | None = None
     for i, count in enumerate(series):
@@ -81,6 +97,9 @@ def judge(name: str, series: list[int], *, start: datetime, last_event: datetime
     run, expected = silence(series)
     quiet = silence_score(expected) if run else 0.0
     minutes = int(BUCKET.total_seconds() // 60)
+    if not steady(series):
+        reason = f"{name}: too few events to judge its rate"
+        return Verdict(score=0.0, point=point, last_event=last_event, reason=reason)
     if run and expected >= 1.0:
         # A silence is said as one, whichever of the two measures found it.
         since = f" at {last_event:%Y-%m-%d %H:%M} UTC" if last_event else ""

@@ -25,6 +25,9 @@ class IncidentCard:
     # None for someone whose role may not act on incidents: their messages carry no links.
     acknowledge_url: str | None
     resolve_url: str | None
+    # What the engine found out about it since it opened: "Looks like #12 ...", a known
+    # error's workaround.
+    notices: tuple[str, ...] = ()
 
 
 def page_message(message_id: str, cards: list[IncidentCard]) -> Outgoing:
@@ -75,7 +78,12 @@ def _one_line(subject: str) -> str:
 
 
 def _flattened(card: IncidentCard) -> IncidentCard:
-    return replace(card, title=_one_line(card.title), summary=_one_line(card.summary))
+    return replace(
+        card,
+        title=_one_line(card.title),
+        summary=_one_line(card.summary),
+        notices=tuple(_one_line(notice) for notice in card.notices),
+    )
 
 
 def _links(card: IncidentCard) -> str:
@@ -89,6 +97,7 @@ def _text(card: IncidentCard) -> str:
     ]
     if card.summary:
         lines.append(f"Summary: {card.summary}")
+    lines.extend(f"Note: {notice}" for notice in card.notices)
     lines.append(f"Open: {card.url}")
     return "\n".join(lines)
 
@@ -98,6 +107,7 @@ def _html(card: IncidentCard) -> str:
         f"<h2>#{card.id} {escape(card.priority)} {escape(card.status)}: {escape(card.title)}</h2>"
         f"<p>Service: {escape(card.service)}</p>"
         + (f"<p>{escape(card.summary)}</p>" if card.summary else "")
+        + "".join(f"<p><strong>{escape(notice)}</strong></p>" for notice in card.notices)
         + "<p>"
         + "".join(
             f'<a href="{escape(url)}">{label}</a> · '

@@ -22,7 +22,7 @@ from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.users.models import User
 from watchkeeper.db.claim import claim
 from watchkeeper.incidents.lifecycle import Status
-from watchkeeper.incidents.models import Incident
+from watchkeeper.incidents.models import Incident, TimelineEntry
 from watchkeeper.incidents.timeline import ENGINE, Entries
 from watchkeeper.pipeline.escalation.models import Page
 from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
@@ -37,6 +37,8 @@ FIRST_RETRY = timedelta(seconds=15)
 LONGEST_RETRY = timedelta(minutes=15)
 LINK_LIFETIME = timedelta(days=3)
 _DONE_WITH = (Status.RESOLVED.value, Status.CLOSED.value)
+# Timeline entries a page carries along: what the engine found out since it opened.
+NOTICE_KINDS = ("recurrence", "known_error")
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,13 @@ class _Cards:
             .where(Incident.id.in_(wanted))
         ).all()
         self._found = {incident.id: (incident, name) for incident, name in rows}
+        self._notices: dict[int, list[str]] = defaultdict(list)
+        for incident_id, summary in session.execute(
+            select(TimelineEntry.incident_id, TimelineEntry.summary)
+            .where(TimelineEntry.incident_id.in_(wanted), TimelineEntry.kind.in_(NOTICE_KINDS))
+            .order_by(TimelineEntry.id)
+        ).all():
+            self._notices[incident_id].append(summary)
         # Whose role lets them act now: messages to anyone else carry no action links.
         roles = session.execute(select(User.id, User.role).where(User.id.in_(sorted(user_ids))))
         self._acting = {user_id for user_id, role in roles if may_act(role)}
@@ -298,6 +307,7 @@ class _Cards:
             url=self.linker.incident_url(incident.id),
             acknowledge_url=link("acknowledge"),
             resolve_url=link("resolve"),
+            notices=tuple(self._notices.get(incident_id, ())[:3]),
         )
 
 

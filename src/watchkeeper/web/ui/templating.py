@@ -38,6 +38,19 @@ def markdown(text: str | None) -> Markup:
     return Markup(_markdown.render(text or ""))
 
 
+# Documents people write at length and share (postmortems): links only to http, https and
+# mailto, and no images (an image loads from wherever its author points it, on every view).
+_SHARED_SCHEMES = ("http://", "https://", "mailto:")
+_documents = MarkdownIt("commonmark", {"html": False, "breaks": False}).enable("table")
+_documents.disable("image")
+_documents.validateLink = lambda url: url.strip().lower().startswith(_SHARED_SCHEMES)  # type: ignore[method-assign]
+
+
+def document(text: str | None) -> Markup:
+    """Markdown of a shared document, rendered with the stricter link rule."""
+    return Markup(_documents.render(text or ""))
+
+
 def duration(delta: timedelta | None) -> str:
     """`4 min`, `2 h 5 min`, `3 d 4 h`: short and readable."""
     if delta is None:
@@ -55,6 +68,7 @@ def duration(delta: timedelta | None) -> str:
 
 templates.env.filters["local_time"] = local_time
 templates.env.filters["markdown"] = markdown
+templates.env.filters["document"] = document
 templates.env.filters["duration"] = duration
 # Links from alerts are checked at ingest; rows stored before that are checked here.
 templates.env.tests["safe_link"] = is_safe_link

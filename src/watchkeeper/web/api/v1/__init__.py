@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from watchkeeper.web.api.v1 import (
+    action_items,
     alerts,
     audit,
     catalog,
@@ -18,6 +19,8 @@ from watchkeeper.web.api.v1 import (
     me,
     noise,
     policy,
+    postmortems,
+    problems,
     schedules,
     teams,
     tokens,
@@ -49,3 +52,6 @@ router.include_router(schedules.router)
 router.include_router(audit.router)
 router.include_router(checks.router)
 router.include_router(config.router)
+router.include_router(postmortems.router)
+router.include_router(action_items.router)
+router.include_router(problems.router)

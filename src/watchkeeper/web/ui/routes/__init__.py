@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from watchkeeper.web.deps import verify_csrf
 from watchkeeper.web.ui.routes import (
     account,
+    action_pages,
     admin_audit,
     admin_catalog,
     admin_escalation,
@@ -25,6 +26,8 @@ from watchkeeper.web.ui.routes import (
     noise_silences,
     noise_windows,
     notification_settings,
+    postmortem_pages,
+    problem_pages,
     schedules,
     sso,
 )
@@ -52,5 +55,8 @@ for module in (
     noise_windows,
     noise_rules,
     noise_inhibitions,
+    postmortem_pages,
+    action_pages,
+    problem_pages,
 ):
     router.include_router(module.router)

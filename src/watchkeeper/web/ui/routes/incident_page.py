@@ -39,6 +39,7 @@ from watchkeeper.pipeline.escalation.schemas import PageIn
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
+from watchkeeper.web.ui.routes import learning
 from watchkeeper.web.ui.routes.admin_escalation import choices
 from watchkeeper.web.ui.routes.forms import (
     Outcome,
@@ -54,7 +55,7 @@ router = APIRouter(prefix="/incidents/{incident_id}")
 PEOPLE_FIELDS = ("assignee_id", "commander_id", "communications_lead_id", "scribe_id")
 
 
-def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]:
+def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC") -> dict[str, Any]:
     incident = incidents.get(session, incident_id=incident_id)
     rules = incidents.load_policy(session)
     service = services.get(session, service_id=incident.service_id)
@@ -89,6 +90,7 @@ def page_context(session: Session, incident_id: int, now: Any) -> dict[str, Any]
         "codes": list(ResolutionCode),
         "targets": choices(session),
         "policies": policies,
+        **learning.incident_context(session, incident, now=now, zone=zone),
     }
 
 
@@ -97,8 +99,16 @@ def _page(
 ) -> Response:
     ctx = context_of(request)
     now = ctx.clock.now()
-    context = ctx.database.run(lambda s: page_context(s, incident_id, now), write=False)
+    zone = getattr(request.state, "time_zone", "UTC")
+    context = ctx.database.run(lambda s: page_context(s, incident_id, now, zone), write=False)
     return render(request, "incidents/show.html", {**context, "errors": errors}, status_code=status)
+
+
+def show_with_errors(
+    request: Request, incident_id: int, *, errors: list[str], status: int
+) -> Response:
+    """The incident's page with errors above it, for actions other modules route."""
+    return _page(request, incident_id, errors=errors, status=status)
 
 
 @router.get("")

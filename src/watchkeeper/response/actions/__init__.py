@@ -1,0 +1,1 @@
+"""Action items: follow-ups from incidents and postmortems, tracked until done."""

@@ -1,0 +1,1 @@
+"""Postmortems: drafted from an incident's record, reviewed, published, exported."""

@@ -1,0 +1,1 @@
+"""Problem records (ITIL problem management): the cause behind several incidents."""

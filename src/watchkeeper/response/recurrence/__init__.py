@@ -1,0 +1,1 @@
+"""Recurrence warnings: a new incident that looks like a recent one says so."""
