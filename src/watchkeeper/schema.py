@@ -19,5 +19,6 @@ from watchkeeper.pipeline.correlate.noise import models as _noise  # noqa: F401
 from watchkeeper.pipeline.escalation import models as _escalation  # noqa: F401
 from watchkeeper.pipeline.ingest import models as _ingest  # noqa: F401
 from watchkeeper.pipeline.notify import models as _notify  # noqa: F401
+from watchkeeper.response.statuspage import models as _statuspage  # noqa: F401
 
 metadata: MetaData = Base.metadata

@@ -1,1 +1,2 @@
-"""Proactive monitoring: synthetic checks, streaming anomaly detection and forecasts that feed events into the pipeline."""
+"""Proactive monitoring: synthetic checks, streaming anomaly detection and forecasts
+that feed events into the pipeline."""

@@ -18,6 +18,7 @@ from watchkeeper.engine.modules import (
     raw_retention,
     session_cleanup,
     sla_clocks,
+    statuspage,
 )
 from watchkeeper.engine.protocol import EngineModule
 from watchkeeper.pipeline.notify.channels.base import Channel
@@ -56,6 +57,7 @@ def build(
             workers=notify_workers,
         ),
         sla_clocks.SlaClocks(registry),
+        statuspage.MODULE,
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
     )

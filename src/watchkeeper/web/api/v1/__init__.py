@@ -16,6 +16,8 @@ from watchkeeper.web.api.v1 import (
     noise,
     policy,
     schedules,
+    status_incidents,
+    status_pages,
     teams,
     tokens,
     users,
@@ -43,3 +45,5 @@ router.include_router(noise.router)
 router.include_router(escalation.router)
 router.include_router(contact.router)
 router.include_router(schedules.router)
+router.include_router(status_pages.router)
+router.include_router(status_incidents.router)
