@@ -3,13 +3,15 @@ and recent incidents, maintenance), in a few queries for the whole page."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Float, cast, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from watchkeeper.response.statuspage.models import (
@@ -20,7 +22,16 @@ from watchkeeper.response.statuspage.models import (
     StatusPage,
     StatusPeriod,
 )
-from watchkeeper.response.statuspage.status import Indicator, Period, Uptime, indicator, uptime
+from watchkeeper.response.statuspage.status import (
+    DayGrid,
+    Indicator,
+    Period,
+    Tally,
+    Uptime,
+    indicator,
+    summarize,
+    tally,
+)
 
 UPTIME_DAYS = 90
 RECENT_DAYS = 14
@@ -57,7 +68,65 @@ class PageView:
     last_modified: datetime | None = None
 
 
-def page_view(session: Session, page: StatusPage, *, now: datetime) -> PageView:
+class BarCache:
+    """The bars of finished days, kept per process. Status periods are only ever written
+    at the present, so what a finished day shows never changes: once a component's past
+    is known, a request reads and adds up only what overlaps today."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._store: OrderedDict[tuple[object, ...], Tally] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> Tally | None:
+        with self._lock:
+            found = self._store.get(key)
+            if found is not None:
+                self._store.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[object, ...], value: Tally) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._store[key] = value
+            while len(self._store) > self.size:
+                self._store.popitem(last=False)
+
+
+def _tallies(
+    session: Session,
+    components: Sequence[Component],
+    grid: DayGrid,
+    zone: str,
+    bars: BarCache,
+) -> dict[int, Tally]:
+    """Each component's daily tally: finished days from the cache (or read once), today
+    read every time."""
+    today = len(grid.dates) - 1
+    keys = {c.id: (c.id, c.created_at, zone, grid.dates[0]) for c in components}
+    past = {c.id: found for c in components if (found := bars.get(keys[c.id])) is not None}
+    unknown = [c.id for c in components if c.id not in past]
+    result: dict[int, Tally] = {}
+    if unknown:
+        start = datetime.fromtimestamp(grid.starts[0], UTC)
+        periods = periods_of(session, unknown, since=start)
+        for cid in unknown:
+            full = tally(periods.get(cid, []), grid=grid)
+            result[cid] = full
+            bars.put(keys[cid], Tally(full.down[:today], full.worst[:today]))
+    if past:
+        start = datetime.fromtimestamp(grid.starts[today], UTC)
+        periods = periods_of(session, list(past), since=start)
+        for cid, known in past.items():
+            now = tally(periods.get(cid, []), grid=grid, first=today)
+            result[cid] = Tally([*known.down, now.down[today]], [*known.worst, now.worst[today]])
+    return result
+
+
+def page_view(
+    session: Session, page: StatusPage, *, now: datetime, bars: BarCache | None = None
+) -> PageView:
     zone = ZoneInfo(page.time_zone)
     components = session.scalars(
         select(Component)
@@ -69,14 +138,10 @@ def page_view(session: Session, page: StatusPage, *, now: datetime) -> PageView:
         .where(ComponentGroup.page_id == page.id)
         .order_by(ComponentGroup.position, ComponentGroup.id)
     ).all()
-    periods = periods_of(
-        session, [c.id for c in components], since=now - timedelta(days=UPTIME_DAYS + 1)
-    )
+    grid = DayGrid.of(now=now, zone=zone, days=UPTIME_DAYS)
+    tallies = _tallies(session, components, grid, page.time_zone, bars or BarCache(0))
     views = [
-        ComponentView(
-            c,
-            uptime(periods.get(c.id, []), now=now, zone=zone, days=UPTIME_DAYS, since=c.created_at),
-        )
+        ComponentView(c, summarize(tallies[c.id], grid=grid, since=c.created_at))
         for c in components
     ]
     view = PageView(
@@ -96,27 +161,34 @@ def page_view(session: Session, page: StatusPage, *, now: datetime) -> PageView:
 def periods_of(
     session: Session, component_ids: Sequence[int], *, since: datetime
 ) -> dict[int, list[Period]]:
-    """Each component's status periods that overlap `since` .. now, oldest first."""
+    """Each component's non-operational status periods that overlap `since` .. now.
+    Closed and open periods are read apart, so that both reads go by the (component,
+    end) index instead of through two years of periods; times come as timestamps, so
+    thousands of rows need no datetime objects."""
     found: dict[int, list[Period]] = defaultdict(list)
     if not component_ids:
         return found
-    rows = session.execute(
-        select(
-            StatusPeriod.component_id,
-            StatusPeriod.status,
-            StatusPeriod.started_at,
-            StatusPeriod.ended_at,
-        )
-        .where(
-            StatusPeriod.component_id.in_(list(component_ids)),
-            StatusPeriod.status != "operational",
-            or_(StatusPeriod.ended_at.is_(None), StatusPeriod.ended_at > since),
-        )
-        .order_by(StatusPeriod.component_id, StatusPeriod.started_at)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    columns = (
+        StatusPeriod.component_id,
+        StatusPeriod.status,
+        _epoch(StatusPeriod.started_at, sqlite),
+        _epoch(StatusPeriod.ended_at, sqlite),
     )
-    for component_id, status, started_at, ended_at in rows:
-        found[component_id].append(Period(status, started_at, ended_at))
+    ids = StatusPeriod.component_id.in_(list(component_ids))
+    broken = StatusPeriod.status != "operational"
+    closed = select(*columns).where(ids, StatusPeriod.ended_at > since, broken)
+    still = select(*columns).where(ids, StatusPeriod.ended_at.is_(None), broken)
+    for component_id, status, started, ended in session.execute(union_all(closed, still)).all():
+        found[component_id].append(Period(status, started, ended))
     return found
+
+
+def _epoch(column: Any, sqlite: bool) -> ColumnElement[float]:
+    """Seconds since 1970 (UTC), computed by the database."""
+    if sqlite:  # stored as UTC text; julianday counts days from 4714 BC
+        return cast((func.julianday(column) - 2440587.5) * 86400.0, Float)
+    return cast(func.extract("epoch", column), Float)
 
 
 def _grouped(groups: Sequence[ComponentGroup], views: list[ComponentView]) -> list[GroupView]:

@@ -3,10 +3,12 @@ from status periods (outage minutes per local day)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 
@@ -17,6 +19,8 @@ class ComponentStatus(StrEnum):
     PARTIAL_OUTAGE = "partial_outage"
     MAJOR_OUTAGE = "major_outage"
 
+
+_STATUSES = {str(status): status for status in ComponentStatus}
 
 # Worse statuses rank higher; maintenance shows unless something is actually broken.
 RANK = {status: rank for rank, status in enumerate(ComponentStatus)}
@@ -94,13 +98,20 @@ def impact(statuses: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Period:
+    """A status held from `started` to `ended` (UTC timestamps; None: still held)."""
+
     status: str
-    started_at: datetime
-    ended_at: datetime | None
+    started: float
+    ended: float | None
+
+    @classmethod
+    def between(cls, status: str, started: datetime, ended: datetime | None) -> Period:
+        return cls(status, started.timestamp(), ended.timestamp() if ended else None)
 
 
-@dataclass(frozen=True)
-class Day:
+class Day(NamedTuple):
+    """One bar (a tuple: pages make thousands of them)."""
+
     day: date
     down_minutes: float  # weighted outage minutes
     worst: ComponentStatus
@@ -113,65 +124,72 @@ class Uptime:
     percent: float | None  # None when no day is known
 
 
-def uptime(
-    periods: Iterable[Period], *, now: datetime, zone: ZoneInfo, days: int, since: datetime
-) -> Uptime:
-    """Daily bars for the last `days` local days (today last) from status periods.
-    Minutes before `since` (the component's creation) or after `now` do not count."""
-    today = now.astimezone(zone).date()
-    first = today - timedelta(days=days - 1)
-    starts = [
-        datetime.combine(first + timedelta(days=i), time(), tzinfo=zone) for i in range(days + 1)
-    ]
+@dataclass(frozen=True)
+class DayGrid:
+    """The local days of the bars, as UTC timestamps of their starts (and of the end of
+    the last): computed once per page, so each component's bars are plain arithmetic."""
+
+    dates: list[date]
+    starts: list[float]
+    now: float
+
+    @classmethod
+    def of(cls, *, now: datetime, zone: ZoneInfo, days: int) -> DayGrid:
+        today = now.astimezone(zone).date()
+        dates = [today - timedelta(days=days - 1 - i) for i in range(days + 1)]
+        starts = [datetime.combine(day, time(), tzinfo=zone).timestamp() for day in dates]
+        return cls(dates[:-1], starts, now.timestamp())
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Weighted outage minutes and the worst status of each day of a grid."""
+
+    down: list[float]
+    worst: list[ComponentStatus]
+
+
+def tally(periods: Iterable[Period], *, grid: DayGrid, first: int = 0) -> Tally:
+    """Add up periods into the grid's days from index `first` on (earlier days stay 0)."""
+    days = len(grid.dates)
+    starts, now = grid.starts, grid.now
     down = [0.0] * days
-    worst_of: list[ComponentStatus] = [ComponentStatus.OPERATIONAL] * days
+    worst_of = [ComponentStatus.OPERATIONAL] * days
     for period in periods:
-        weight = DOWNTIME_WEIGHT.get(ComponentStatus(period.status), 0.0)
-        status = ComponentStatus(period.status)
+        status = _STATUSES.get(period.status, ComponentStatus.OPERATIONAL)
         if status is ComponentStatus.OPERATIONAL:
             continue
-        begin = max(period.started_at, starts[0])
-        end = min(period.ended_at or now, now)
-        index = _day_index(starts, begin)
+        weight, rank = DOWNTIME_WEIGHT.get(status, 0.0), RANK[status]
+        begin = max(period.started, starts[first])
+        end = now if period.ended is None else min(period.ended, now)
+        index = max(first, bisect_right(starts, begin) - 1)
         while index < days and starts[index] < end:
             overlap = min(end, starts[index + 1]) - max(begin, starts[index])
-            if overlap > timedelta(0):
-                down[index] += weight * overlap.total_seconds() / 60
-                if RANK[status] > RANK[worst_of[index]]:
+            if overlap > 0:
+                down[index] += weight * overlap / 60
+                if rank > RANK[worst_of[index]]:
                     worst_of[index] = status
             index += 1
-    return _summarize(starts, down, worst_of, now=now, since=since)
+    return Tally(down, worst_of)
 
 
-def _day_index(starts: list[datetime], moment: datetime) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high - 1:
-        middle = (low + high) // 2
-        if starts[middle] <= moment:
-            low = middle
-        else:
-            high = middle
-    return low
+def uptime(periods: Iterable[Period], *, grid: DayGrid, since: datetime) -> Uptime:
+    """Daily bars for the grid's days from status periods. Time before `since` (the
+    component's creation) or after now does not count."""
+    return summarize(tally(periods, grid=grid), grid=grid, since=since)
 
 
-def _summarize(
-    starts: list[datetime],
-    down: list[float],
-    worst_of: list[ComponentStatus],
-    *,
-    now: datetime,
-    since: datetime,
-) -> Uptime:
-    result: list[Day] = []
-    counted = 0.0
-    lost = 0.0
-    for index, weighted in enumerate(down):
-        begin = max(starts[index], since)
-        end = min(starts[index + 1], now)
-        known = end > begin
-        result.append(Day(starts[index].date(), weighted, worst_of[index], known))
-        if known:
-            counted += (end - begin).total_seconds() / 60
-            lost += weighted
-    percent = None if counted <= 0 else max(0.0, 100.0 * (1 - lost / counted))
+def summarize(found: Tally, *, grid: DayGrid, since: datetime) -> Uptime:
+    created, now, starts = since.timestamp(), grid.now, grid.starts
+    first = bisect_right(starts, created) - 1  # days before it are not known
+    result = [
+        Day(day, weighted, worst, index >= first)
+        for index, (day, weighted, worst) in enumerate(
+            zip(grid.dates, found.down, found.worst, strict=True)
+        )
+    ]
+    counted = max(0.0, (now - max(created, starts[0])) / 60)
+    lost = sum(found.down[max(first, 0) :])
+    # Rounded: timestamps computed by the database carry float noise (97.4999999...).
+    percent = None if counted <= 0 else round(max(0.0, 100.0 * (1 - lost / counted)), 4)
     return Uptime(result, percent)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import APIRouter
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,7 +20,7 @@ from watchkeeper.response.statuspage import queries, v2
 from watchkeeper.response.statuspage import service as pages
 from watchkeeper.response.statuspage.models import StatusPage
 from watchkeeper.response.statuspage.queries import PageView
-from watchkeeper.response.statuspage.status import LABELS, ComponentStatus
+from watchkeeper.response.statuspage.status import LABELS, ComponentStatus, Uptime
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import resolve_principal
 from watchkeeper.web.status.caching import conditional
@@ -61,10 +62,36 @@ def freshness(view: PageView, now: datetime) -> datetime:
     return max(stamps)
 
 
+def bars(name: str, found: Uptime) -> Markup:
+    """A component's daily bars as one inline SVG, each day a rect with its tooltip.
+    Built as one string: 4,500 rects through template expressions cost most of a page."""
+    parts = [
+        f'<svg class="bars" viewBox="0 0 {len(found.days) * 10} 30" preserveAspectRatio="none" '
+        f'role="img" aria-label="{escape(name)}: daily status over {len(found.days)} days">'
+    ]
+    for index, day in enumerate(found.days):
+        if not day.known:
+            css, tip = "d-unknown", "no data"
+        elif day.down_minutes:
+            css, tip = f"d-{day.worst}", f"{round(day.down_minutes)} min of outage"
+        else:
+            css, tip = f"d-{day.worst}", LABELS[day.worst]
+        parts.append(
+            f'<rect x="{index * 10}" width="8" height="30" class="{css}">'
+            f"<title>{day.day.isoformat()}: {tip}</title></rect>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 @router.get("")
 def status_page(request: Request, slug: str) -> Response:
     now = context_of(request).clock.now()
-    view: PageView = load(request, slug, lambda s, page: queries.page_view(s, page, now=now))
+    view: PageView = load(
+        request,
+        slug,
+        lambda s, page: queries.page_view(s, page, now=now, bars=context_of(request).status_bars),
+    )
     zone = ZoneInfo(view.page.time_zone)
     html = templates.get_template("status/page.html").render(
         view=view,
@@ -73,6 +100,7 @@ def status_page(request: Request, slug: str) -> Response:
         today=now.astimezone(zone).date(),
         url=page_url(request, view.page),
         now=now,
+        bars=bars,
     )
     return conditional(
         request,
@@ -89,7 +117,7 @@ def _json(
     now = context_of(request).clock.now()
 
     def work(session: Session, page: StatusPage) -> tuple[bytes, datetime, bool]:
-        view = queries.page_view(session, page, now=now)
+        view = queries.page_view(session, page, now=now, bars=context_of(request).status_bars)
         url = page_url(request, page)
         body = {
             "page": v2.page_json(page, url=url, updated_at=view.last_modified),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,7 +29,7 @@ from watchkeeper.response.statuspage.schemas import (
     TemplateOut,
     TemplateUpdate,
 )
-from watchkeeper.response.statuspage.status import ComponentStatus, uptime
+from watchkeeper.response.statuspage.status import ComponentStatus, DayGrid, uptime
 from watchkeeper.web.deps import ApiAdmin, ApiResponder, ApiViewer, DbSession, Now
 
 router = APIRouter(tags=["status pages"])
@@ -45,22 +46,16 @@ def page_out(page: StatusPage) -> PageOut:
 def components_out(
     session: Session, page: StatusPage, rows: Sequence[Component], now: datetime
 ) -> list[ComponentOut]:
-    from zoneinfo import ZoneInfo
-
     services = pages.services_of(session, [row.id for row in rows])
     since = now - timedelta(days=queries.UPTIME_DAYS + 1)
     periods = queries.periods_of(session, [row.id for row in rows], since=since)
-    zone = ZoneInfo(page.time_zone)
+    grid = DayGrid.of(now=now, zone=ZoneInfo(page.time_zone), days=queries.UPTIME_DAYS)
     return [
         ComponentOut.model_validate(row).model_copy(
             update={
                 "service_ids": services.get(row.id, []),
                 "uptime_90d": uptime(
-                    periods.get(row.id, []),
-                    now=now,
-                    zone=zone,
-                    days=queries.UPTIME_DAYS,
-                    since=row.created_at,
+                    periods.get(row.id, []), grid=grid, since=row.created_at
                 ).percent,
             }
         )
