@@ -24,6 +24,7 @@ from watchkeeper.web.ui.routes import (
     noise_windows,
     notification_settings,
     schedules,
+    status_pages,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -46,5 +47,6 @@ for module in (
     noise_windows,
     noise_rules,
     noise_inhibitions,
+    status_pages,
 ):
     router.include_router(module.router)
