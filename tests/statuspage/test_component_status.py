@@ -119,3 +119,25 @@ def test_maintenance_puts_components_under_maintenance_and_silences_alerts(
     assert pages.status_of(page["id"], site["id"]) == "operational"
     done = pages.call("GET", f"/api/v1/status-pages/{page['id']}/incidents/{planned['id']}")
     assert done["state"] == "completed"
+
+
+def test_maintenance_started_early_by_hand_stays_in_progress(h: Harness, pages: Pages) -> None:
+    page = pages.page()
+    site = pages.component(page["id"], "Website")
+    starts = h.clock.now() + timedelta(hours=3)
+    planned = pages.maintenance(
+        page["id"],
+        name="Upgrade",
+        scheduled_for=starts.isoformat(),
+        scheduled_until=(starts + timedelta(hours=1)).isoformat(),
+        component_ids=[site["id"]],
+        body="Planned.",
+    )
+    pages.update(
+        page["id"], planned["id"], state="in_progress", body="Started early.", publish=True
+    )
+    h.run_engine()
+
+    assert pages.status_of(page["id"], site["id"]) == "under_maintenance"
+    got = pages.call("GET", f"/api/v1/status-pages/{page['id']}/incidents/{planned['id']}")
+    assert got["state"] == "in_progress"

@@ -243,3 +243,35 @@ def test_drafts_never_appear_in_the_json(client: TestClient, pages: Pages) -> No
     )
     assert get(client, "incidents.json")["incidents"] == []
     assert get(client, "summary.json")["status"]["indicator"] == "none"
+
+
+def test_an_update_says_which_status_a_component_had_before(
+    client: TestClient, pages: Pages
+) -> None:
+    page = pages.page()
+    api = pages.component(page["id"], "API")
+    code = str(api["id"])
+    first = pages.public_incident(
+        page["id"],
+        name="API errors",
+        update={
+            "state": "investigating",
+            "body": "a",
+            "publish": True,
+            "affected": {code: "partial_outage"},
+        },
+    )
+    pages.update(
+        page["id"],
+        first["id"],
+        state="identified",
+        body="b",
+        publish=True,
+        affected={code: "major_outage"},
+    )
+
+    updates = get(client, "incidents.json")["incidents"][0]["incident_updates"]
+
+    newest, oldest = updates[0]["affected_components"][0], updates[1]["affected_components"][0]
+    assert (newest["old_status"], newest["new_status"]) == ("partial_outage", "major_outage")
+    assert (oldest["old_status"], oldest["new_status"]) == ("operational", "partial_outage")

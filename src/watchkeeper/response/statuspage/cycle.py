@@ -28,13 +28,21 @@ from watchkeeper.response.statuspage.status import effective
 FINISHED = ("resolved", "completed")
 
 
-def maintenance_state(now: datetime, starts: datetime | None, ends: datetime | None) -> str:
-    """Where a scheduled maintenance stands at `now`, from its times."""
+_STAGES = {"scheduled": 0, "in_progress": 1, "completed": 2}
+
+
+def maintenance_state(
+    now: datetime, starts: datetime | None, ends: datetime | None, current: str = "scheduled"
+) -> str:
+    """Where a scheduled maintenance stands at `now`, from its times; never behind what a
+    person already said (started early, finished early)."""
     if ends is not None and now >= ends:
-        return "completed"
-    if starts is not None and now >= starts:
-        return "in_progress"
-    return "scheduled"
+        found = "completed"
+    elif starts is not None and now >= starts:
+        found = "in_progress"
+    else:
+        found = "scheduled"
+    return max(found, current, key=lambda state: _STAGES.get(state, 0))
 
 
 def run_once(session: Session, now: datetime) -> int:
@@ -102,7 +110,7 @@ def _public(
     moves: dict[str, list[int]] = defaultdict(list)
     for row in session.execute(stmt):
         if row.kind == "maintenance":
-            state = maintenance_state(now, row.scheduled_for, row.scheduled_until)
+            state = maintenance_state(now, row.scheduled_for, row.scheduled_until, row.state)
             if state != row.state:
                 moves[state].append(row.id)
             if state == "in_progress":

@@ -108,7 +108,7 @@ def incident_json(item: IncidentView, *, url: str, names: dict[int, Component]) 
         "shortlink": f"{url}/incidents/{record.id}",
         "started_at": stamp(record.scheduled_for if maintenance else record.published_at),
         "page_id": str(record.page_id),
-        "incident_updates": [_update(u, record, names) for u in item.updates],
+        "incident_updates": _updates(item, names),
         "components": [_component(c, record.page_id, None) for c in affected],
     }
     if maintenance:
@@ -121,7 +121,22 @@ def _affected_components(record: PublicIncident, names: dict[int, Component]) ->
     return [names[int(key)] for key in record.affected if int(key) in names]
 
 
-def _update(update: PublicUpdate, record: PublicIncident, names: dict[int, Component]) -> Json:
+def _updates(item: IncidentView, names: dict[int, Component]) -> list[Json]:
+    """Newest first, each saying what it changed from the update before it."""
+    found: list[Json] = []
+    before: dict[str, str] = {}
+    for update in reversed(item.updates):
+        found.append(_update(update, item.incident, names, before))
+        before = {**before, **update.affected}
+    return found[::-1]
+
+
+def _update(
+    update: PublicUpdate,
+    record: PublicIncident,
+    names: dict[int, Component],
+    before: dict[str, str],
+) -> Json:
     return {
         "id": str(update.id),
         "status": update.state,
@@ -134,7 +149,7 @@ def _update(update: PublicUpdate, record: PublicIncident, names: dict[int, Compo
             {
                 "code": key,
                 "name": names[int(key)].name,
-                "old_status": str(ComponentStatus.OPERATIONAL),
+                "old_status": before.get(key, str(ComponentStatus.OPERATIONAL)),
                 "new_status": status,
             }
             for key, status in update.affected.items()
