@@ -4,7 +4,8 @@ Logged-in pages answer only to a signed-in viewer."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,24 +63,34 @@ def freshness(view: PageView, now: datetime) -> datetime:
     return max(stamps)
 
 
+_CSS = {str(status): f"d-{status}" for status in ComponentStatus}
+
+
+@lru_cache(maxsize=50_000)
+def _rect(index: int, css: str, day: date, tip: str) -> str:
+    """One day's rect: most days of most components are alike, so most are reused."""
+    return (
+        f'<rect x="{index * 10}" width="8" height="30" class="{css}">'
+        f"<title>{day.isoformat()}: {escape(tip)}</title></rect>"
+    )
+
+
 def bars(name: str, found: Uptime) -> Markup:
     """A component's daily bars as one inline SVG, each day a rect with its tooltip.
     Built as one string: 4,500 rects through template expressions cost most of a page."""
+    count = len(found.days)
     parts = [
-        f'<svg class="bars" viewBox="0 0 {len(found.days) * 10} 30" preserveAspectRatio="none" '
-        f'role="img" aria-label="{escape(name)}: daily status over {len(found.days)} days">'
+        f'<svg class="bars" viewBox="0 0 {count * 10} 30" preserveAspectRatio="none" '
+        f'role="img" aria-label="{escape(name)}: daily status over {count} days">'
     ]
     for index, day in enumerate(found.days):
         if not day.known:
-            css, tip = "d-unknown", "no data"
+            parts.append(_rect(index, "d-unknown", day.day, "no data"))
         elif day.down_minutes:
-            css, tip = f"d-{day.worst}", f"{round(day.down_minutes)} min of outage"
+            tip = f"{round(day.down_minutes)} min of outage"
+            parts.append(_rect(index, _CSS[day.worst], day.day, tip))
         else:
-            css, tip = f"d-{day.worst}", LABELS[day.worst]
-        parts.append(
-            f'<rect x="{index * 10}" width="8" height="30" class="{css}">'
-            f"<title>{day.day.isoformat()}: {tip}</title></rect>"
-        )
+            parts.append(_rect(index, _CSS[day.worst], day.day, LABELS[day.worst]))
     parts.append("</svg>")
     return Markup("".join(parts))
 
