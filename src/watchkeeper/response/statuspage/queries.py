@@ -125,8 +125,14 @@ def _tallies(
 
 
 def page_view(
-    session: Session, page: StatusPage, *, now: datetime, bars: BarCache | None = None
+    session: Session,
+    page: StatusPage,
+    *,
+    now: datetime,
+    bars: BarCache | None = None,
+    with_uptime: bool = True,
 ) -> PageView:
+    """What the page shows; `with_uptime=False` leaves the bars out (the JSON has none)."""
     zone = ZoneInfo(page.time_zone)
     components = session.scalars(
         select(Component)
@@ -138,12 +144,15 @@ def page_view(
         .where(ComponentGroup.page_id == page.id)
         .order_by(ComponentGroup.position, ComponentGroup.id)
     ).all()
-    grid = DayGrid.of(now=now, zone=zone, days=UPTIME_DAYS)
-    tallies = _tallies(session, components, grid, page.time_zone, bars or BarCache(0))
-    views = [
-        ComponentView(c, summarize(tallies[c.id], grid=grid, since=c.created_at))
-        for c in components
-    ]
+    if with_uptime:
+        grid = DayGrid.of(now=now, zone=zone, days=UPTIME_DAYS)
+        tallies = _tallies(session, components, grid, page.time_zone, bars or BarCache(0))
+        views = [
+            ComponentView(c, summarize(tallies[c.id], grid=grid, since=c.created_at))
+            for c in components
+        ]
+    else:
+        views = [ComponentView(c, Uptime([], None)) for c in components]
     view = PageView(
         page=page,
         groups=_grouped(groups, views),

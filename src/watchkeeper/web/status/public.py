@@ -128,7 +128,7 @@ def _json(
     now = context_of(request).clock.now()
 
     def work(session: Session, page: StatusPage) -> tuple[bytes, datetime, bool]:
-        view = queries.page_view(session, page, now=now, bars=context_of(request).status_bars)
+        view = queries.page_view(session, page, now=now, with_uptime=False)
         url = page_url(request, page)
         body = {
             "page": v2.page_json(page, url=url, updated_at=view.last_modified),
