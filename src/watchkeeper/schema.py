@@ -28,5 +28,6 @@ from watchkeeper.response.actions import models as _actions  # noqa: F401
 from watchkeeper.response.postmortems import models as _postmortems  # noqa: F401
 from watchkeeper.response.problems import models as _problems  # noqa: F401
 from watchkeeper.response.recurrence import models as _recurrence  # noqa: F401
+from watchkeeper.response.statuspage import models as _statuspage  # noqa: F401
 
 metadata: MetaData = Base.metadata

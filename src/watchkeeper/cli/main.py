@@ -22,6 +22,7 @@ from watchkeeper.cli import (
     postmortems,
     problems,
     serve,
+    statuspage,
     tokens,
     users,
 )
@@ -54,6 +55,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(postmortems.app, name="postmortem")
 app.add_typer(actions.app, name="action")
 app.add_typer(problems.app, name="problem")
+app.add_typer(statuspage.app, name="status-page")
 
 
 def _version(value: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -12,11 +12,15 @@ from starlette.types import ASGIApp
 
 from watchkeeper import __version__
 from watchkeeper.db.audit import capture
+from watchkeeper.response.statuspage import service as statuspages
 from watchkeeper.web import problems, system
 from watchkeeper.web.api.v1 import router as api_v1
 from watchkeeper.web.audit import AuditMiddleware
 from watchkeeper.web.context import WebContext
 from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, ObservabilityMiddleware
+from watchkeeper.web.status import feeds as status_feeds
+from watchkeeper.web.status import public as status_public
+from watchkeeper.web.status.host import StatusPageHosts
 from watchkeeper.web.ui.routes import action_links
 from watchkeeper.web.ui.routes import router as ui_router
 from watchkeeper.web.ui.templating import STATIC_DIR
@@ -70,6 +74,8 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
         app.include_router(wire)
     app.include_router(system.router)
     app.include_router(api_v1)
+    app.include_router(status_public.router)
+    app.include_router(status_feeds.router)
     app.include_router(ui_router)
     app.include_router(action_links.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -80,5 +86,15 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
         by_prefix=(("/api/v1/integrations/", ingest), ("/v2/", ingest)),
     )
     app.add_middleware(AuditMiddleware, database=ctx.database)
+    app.add_middleware(StatusPageHosts, lookup=_domain_lookup(ctx))
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     return app
+
+
+def _domain_lookup(ctx: WebContext) -> Callable[[str], str | None]:
+    def lookup(host: str) -> str | None:
+        return ctx.database.run(
+            lambda session: statuspages.slug_for_domain(session, domain=host), write=False
+        )
+
+    return lookup

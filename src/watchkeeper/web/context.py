@@ -16,6 +16,7 @@ from watchkeeper.core.clock import Clock
 from watchkeeper.db.sealing import Sealer
 from watchkeeper.db.session import Database
 from watchkeeper.pipeline.notify.throttle import CodeThrottle
+from watchkeeper.response.statuspage.queries import BarCache
 from watchkeeper.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class WebContext:
     sso_rules: SsoRules | None = None
     # Readiness wants an engine heartbeat at most this old.
     engine_stale_after: timedelta = timedelta(seconds=15)
+    # Status pages' uptime bars of finished days (they never change).
+    status_bars: BarCache = field(default_factory=BarCache)
 
     @property
     def session_cookie(self) -> str:

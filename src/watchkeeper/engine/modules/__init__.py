@@ -26,6 +26,7 @@ from watchkeeper.engine.modules import (
     recurrence,
     session_cleanup,
     sla_clocks,
+    statuspage,
 )
 from watchkeeper.engine.protocol import EngineModule
 from watchkeeper.pipeline.notify.channels.base import Channel
@@ -84,6 +85,7 @@ def build(
         sla_clocks.SlaClocks(registry),
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
+        statuspage.MODULE,
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
         audit_retention.AuditRetention(keep=timedelta(days=settings.audit_retention_days)),

@@ -22,6 +22,8 @@ from watchkeeper.web.api.v1 import (
     postmortems,
     problems,
     schedules,
+    status_incidents,
+    status_pages,
     teams,
     tokens,
     users,
@@ -55,3 +57,5 @@ router.include_router(config.router)
 router.include_router(postmortems.router)
 router.include_router(action_items.router)
 router.include_router(problems.router)
+router.include_router(status_pages.router)
+router.include_router(status_incidents.router)

@@ -30,6 +30,7 @@ from watchkeeper.web.ui.routes import (
     problem_pages,
     schedules,
     sso,
+    status_pages,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -58,5 +59,6 @@ for module in (
     postmortem_pages,
     action_pages,
     problem_pages,
+    status_pages,
 ):
     router.include_router(module.router)

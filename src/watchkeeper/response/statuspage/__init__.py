@@ -1,0 +1,1 @@
+"""Status pages: components driven by incidents, public incidents, maintenance, uptime."""
