@@ -1,1 +1,1 @@
-"""Proactive monitoring: synthetic checks, streaming anomaly detection and forecasts that feed events into the pipeline."""
+"""Proactive monitoring: synthetic checks, anomaly detection and forecasts, fed as events."""

@@ -1,0 +1,72 @@
+"""Report ranges: a half-open window of UTC instants and the period just before it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from watchkeeper.core.errors import FieldError, Invalid
+
+_SINCE = re.compile(r"^(\d{1,4})([hdw])$")
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+MAX_SPAN = timedelta(days=732)
+
+
+@dataclass(frozen=True)
+class ReportRange:
+    """`[start, end)`: an incident belongs to the range its creation falls in."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def span(self) -> timedelta:
+        return self.end - self.start
+
+    def previous(self) -> ReportRange:
+        """The period of the same length that ends where this one starts (the trend base)."""
+        return ReportRange(self.start - self.span, self.start)
+
+
+def parse_since(value: str, field: str = "since") -> timedelta:
+    """`7d`, `30d`, `90d`, `12h`, `2w` as a length of time."""
+    match = _SINCE.match(value.strip().lower())
+    if match is None or int(match.group(1)) == 0:
+        raise Invalid(
+            f"{field} must look like 7d, 30d, 90d, 12h or 2w",
+            errors=[FieldError(field, "Give a length such as 7d, 30d, 90d, 12h or 2w.")],
+        )
+    span = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    if span > MAX_SPAN:
+        raise Invalid(
+            f"{field} is longer than two years",
+            errors=[FieldError(field, "Choose a range of at most two years.")],
+        )
+    return span
+
+
+def resolve_range(
+    *, now: datetime, since: str | None, start: datetime | None, end: datetime | None
+) -> ReportRange:
+    """A range from either a length back from now (`since`, default 30d) or custom bounds."""
+    if start is not None or end is not None:
+        if since is not None:
+            raise Invalid(
+                "give either since or start/end, not both",
+                errors=[FieldError("since", "Leave this out when you give start and end.")],
+            )
+        stop = end or now
+        begin = start or stop - timedelta(days=30)
+        if begin >= stop:
+            raise Invalid(
+                "start must be before end",
+                errors=[FieldError("start", "Choose a start before the end of the range.")],
+            )
+        if stop - begin > MAX_SPAN:
+            raise Invalid(
+                "the range is longer than two years",
+                errors=[FieldError("start", "Choose a range of at most two years.")],
+            )
+        return ReportRange(begin, stop)
+    return ReportRange(now - parse_since(since or "30d"), now)
