@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from watchkeeper.core.errors import FieldError, Invalid
 
@@ -29,7 +30,7 @@ class ReportRange:
         return ReportRange(self.start - self.span, self.start)
 
 
-def parse_since(value: str, field: str = "since") -> timedelta:
+def parse_since(value: str, field: str = "query.since") -> timedelta:
     """`7d`, `30d`, `90d`, `12h`, `2w` as a length of time."""
     match = _SINCE.match(value.strip().lower())
     if match is None or int(match.group(1)) == 0:
@@ -54,19 +55,30 @@ def resolve_range(
         if since is not None:
             raise Invalid(
                 "give either since or start/end, not both",
-                errors=[FieldError("since", "Leave this out when you give start and end.")],
+                errors=[FieldError("query.since", "Leave this out when you give start and end.")],
             )
         stop = end or now
         begin = start or stop - timedelta(days=30)
         if begin >= stop:
             raise Invalid(
                 "start must be before end",
-                errors=[FieldError("start", "Choose a start before the end of the range.")],
+                errors=[FieldError("query.start", "Choose a start before the end of the range.")],
             )
         if stop - begin > MAX_SPAN:
             raise Invalid(
                 "the range is longer than two years",
-                errors=[FieldError("start", "Choose a range of at most two years.")],
+                errors=[FieldError("query.start", "Choose a range of at most two years.")],
             )
         return ReportRange(begin, stop)
     return ReportRange(now - parse_since(since or "30d"), now)
+
+
+def zone(name: str | None, field: str = "query.tz") -> ZoneInfo:
+    """The IANA time zone called `name` (UTC when none is given)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise Invalid(
+            f"unknown time zone {name!r}",
+            errors=[FieldError(field, "Give an IANA time zone such as Europe/Berlin.")],
+        ) from exc

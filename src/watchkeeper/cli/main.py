@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from watchkeeper import __version__
-from watchkeeper.cli import db, incident_page, incidents, noise, oncall, serve, tokens, users
+from watchkeeper.cli import (
+    db,
+    incident_page,
+    incidents,
+    noise,
+    oncall,
+    reports,
+    serve,
+    tokens,
+    users,
+)
 
 app = typer.Typer(
     name="watchkeeper",
@@ -27,6 +37,7 @@ app.add_typer(noise.rules_app, name="rules")
 app.add_typer(noise.silence_app, name="silence")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(oncall.schedule_app, name="schedule")
+app.add_typer(reports.app, name="report")
 
 
 def _version(value: bool) -> None:

@@ -15,6 +15,7 @@ from watchkeeper.web.api.v1 import (
     me,
     noise,
     policy,
+    reports,
     schedules,
     teams,
     tokens,
@@ -43,3 +44,4 @@ router.include_router(noise.router)
 router.include_router(escalation.router)
 router.include_router(contact.router)
 router.include_router(schedules.router)
+router.include_router(reports.router)

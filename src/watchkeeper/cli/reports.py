@@ -1,0 +1,176 @@
+"""`watchkeeper report ...`: the analytics reports of a running server, as a table or JSON."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from watchkeeper.cli.client import Api, resolve_target
+from watchkeeper.cli.common import console, friendly, print_json
+from watchkeeper.cli.incidents import AsJson, Config, Token, Url
+
+app = typer.Typer(
+    help="Analytics reports from a running server, through its API (docs/analytics.md).",
+    no_args_is_help=True,
+)
+REPORTS = "/api/v1/reports"
+
+
+class By(enum.StrEnum):
+    SERVICE = "service"
+    TEAM = "team"
+    CATEGORY = "category"
+    PRIORITY = "priority"
+    SOURCE = "source"
+    ALL = "all"
+
+
+Since = Annotated[str, typer.Option(help="Range back from now: 7d, 30d, 90d, 12h, 2w")]
+Start = Annotated[str | None, typer.Option(help="Custom range start (ISO 8601); with --end")]
+End = Annotated[str | None, typer.Option(help="Custom range end (ISO 8601), exclusive")]
+GroupBy = Annotated[By, typer.Option("--by", help="Group by")]
+Tz = Annotated[str | None, typer.Option("--tz", help="IANA time zone for days (UTC)")]
+
+
+def duration(seconds: float | None) -> str:
+    """A duration as people read it: 45s, 12m, 3h 20m, 2d 4h."""
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    minutes = whole // 60
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m" if mins else f"{whole}s"
+
+
+def change(trend: dict[str, Any]) -> str:
+    """The trend against the previous period as an arrow and a percentage."""
+    arrows = {"up": "↑", "down": "↓", "flat": "→"}
+    if trend["percent"] is None:
+        return "new" if trend["direction"] == "new" else "-"
+    return f"{arrows[trend['direction']]} {trend['percent']:+.0f}%"
+
+
+def _params(since: str, start: str | None, end: str | None, **more: Any) -> dict[str, Any]:
+    window = {"start": start, "end": end} if start or end else {"since": since}
+    return {k: v for k, v in {**window, **more}.items() if v is not None}
+
+
+def _fetch(
+    path: str, params: dict[str, Any], url: str | None, token: str | None, config: Any
+) -> Any:
+    with Api(resolve_target(url=url, token=token, config=config)) as api:
+        return api.get(f"{REPORTS}/{path}", params)
+
+
+Column = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def _table(title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    for name, _ in columns:
+        table.add_column(name, justify="left" if name in ("group", "alert") else "right")
+    for row in rows:
+        table.add_row(*(show(row) for _, show in columns))
+    console.print(table)
+
+
+def _range_title(name: str, data: dict[str, Any]) -> str:
+    return f"{name}, {data['start'][:16]} to {data['end'][:16]} UTC"
+
+
+def _summary_columns(name: str) -> list[Column]:
+    def stat(key: str) -> Callable[[dict[str, Any]], str]:
+        return lambda g: duration(g[name][key])
+
+    return [
+        (f"{name} mean", stat("mean")),
+        (f"{name} median", stat("median")),
+        (f"{name} p90", stat("p90")),
+        (f"{name} vs before", lambda g: change(g[f"{name}_trend"])),
+    ]
+
+
+def _figure_columns(figure: str) -> list[Column]:
+    columns: list[Column] = [
+        ("group", lambda g: str(g["label"])),
+        ("incidents", lambda g: str(g["count"])),
+    ]
+    for name in ("mtta", "mttr") if figure == "response" else (figure,):
+        columns += _summary_columns(name)
+    if figure == "response":
+        columns.append(("mtbf", lambda g: duration(g["mtbf_seconds"])))
+    return columns
+
+
+def _response(
+    figure: str, since: str, start: str | None, end: str | None, by: By, **server: Any
+) -> None:
+    as_json = server.pop("as_json")
+    data = _fetch("response", _params(since, start, end, by=by.value), **server)
+    if as_json:
+        print_json(data)
+        return
+    rows = data["groups"]
+    if by is not By.ALL:
+        rows = [*rows, {**data["total"], "label": "all"}]
+    title = "Response" if figure == "response" else figure.upper()
+    _table(_range_title(title, data), _figure_columns(figure), rows)
+
+
+@app.command("mtta")
+@friendly
+def mtta(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    by: GroupBy = By.SERVICE,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """Mean, median and p90 time to acknowledge per group, against the period before."""
+    _response("mtta", since, start, end, by, url=url, token=token, config=config, as_json=as_json)
+
+
+@app.command("mttr")
+@friendly
+def mttr(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    by: GroupBy = By.SERVICE,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """Mean, median and p90 time to resolve (hold excluded) per group."""
+    _response("mttr", since, start, end, by, url=url, token=token, config=config, as_json=as_json)
+
+
+@app.command("response")
+@friendly
+def response(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    by: GroupBy = By.SERVICE,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """MTTA, MTTR and MTBF per group: the whole response report."""
+    _response(
+        "response", since, start, end, by, url=url, token=token, config=config, as_json=as_json
+    )

@@ -1,0 +1,10 @@
+"""`/api/v1/reports/...`: the analytics reports as JSON, and each as CSV (`.csv`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from watchkeeper.web.api.v1.reports import response
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+router.include_router(response.router)

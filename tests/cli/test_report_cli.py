@@ -1,0 +1,46 @@
+"""`watchkeeper report ...` as a separate process against the real server, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import httpx2
+import pytest
+
+from tests.cli.remote import Remote, remote_server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
+    with remote_server(tmp_path_factory, prefix=("report",)) as started:
+        service = started.post("/api/v1/services", {"name": "Web"})
+        incident = started.post(
+            "/api/v1/incidents", {"title": "Slow pages", "service_id": service["id"]}
+        )
+        acknowledged = httpx2.post(
+            f"{started.server.url}/api/v1/incidents/{incident['number']}/acknowledge",
+            headers={"Authorization": f"Bearer {started.token}"},
+        )
+        assert acknowledged.status_code == 200, acknowledged.text
+        yield started
+
+
+def test_mtta_by_service_is_a_table_with_a_row_per_service(remote: Remote) -> None:
+    out = remote.ok("mtta", "--since", "30d", "--by", "service")
+    assert "MTTA" in out
+    assert re.search(r"^\s*Web\s+1\s+\d+s\s+\d+s\s+\d+s\s+new\s*$", out, re.M), out
+
+
+def test_mtta_as_json_is_the_api_answer(remote: Remote) -> None:
+    data = json.loads(remote.ok("mtta", "--since", "7d", "--by", "source", "--json"))
+    assert [(g["label"], g["count"], g["acknowledged"]) for g in data["groups"]] == [
+        ("by hand", 1, 1)
+    ]
+
+
+def test_a_bad_range_is_one_error_line(remote: Remote) -> None:
+    assert "since" in remote.error("mttr", "--since", "a month")
