@@ -59,3 +59,16 @@ def test_bad_report_query_is_refused_field_by_field(
 
 def test_reports_need_a_token(client: TestClient) -> None:
     assert client.get("/api/v1/reports/response").status_code == 401
+
+
+def test_sla_report_and_its_breaches_as_csv(
+    client: TestClient, db: Database, viewer: Person
+) -> None:
+    build(db)
+    response = client.get("/api/v1/reports/sla", params=RANGE, headers=bearer(viewer))
+    assert response.status_code == 200, response.text
+    groups = {group["label"]: group for group in response.json()["groups"]}
+    assert groups["P1"]["acknowledge"]["breached"] == 1
+    breaches = client.get("/api/v1/reports/sla/breaches.csv", params=RANGE, headers=bearer(viewer))
+    rows = list(csv.DictReader(io.StringIO(breaches.text)))
+    assert [(row["clock"], row["late_s"]) for row in rows] == [("acknowledge", "3300.0")]

@@ -44,3 +44,8 @@ def test_mtta_as_json_is_the_api_answer(remote: Remote) -> None:
 
 def test_a_bad_range_is_one_error_line(remote: Remote) -> None:
     assert "since" in remote.error("mttr", "--since", "a month")
+
+
+def test_sla_prints_compliance_per_priority(remote: Remote) -> None:
+    out = remote.ok("sla", "--since", "7d")
+    assert re.search(r"^\s*P5\s+1\s+100\.0%\s+0\s+-\s+0\s+0\s+0\s*$", out, re.M), out

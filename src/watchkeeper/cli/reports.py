@@ -174,3 +174,51 @@ def response(
     _response(
         "response", since, start, end, by, url=url, token=token, config=config, as_json=as_json
     )
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _both(group: dict[str, Any], key: str) -> str:
+    return str(group["acknowledge"][key] + group["resolve"][key])
+
+
+_SLA_COLUMNS: list[Column] = [
+    ("group", lambda g: str(g["label"])),
+    ("incidents", lambda g: str(g["count"])),
+    ("ack met", lambda g: _percent(g["acknowledge"]["compliance_percent"])),
+    ("ack breached", lambda g: str(g["acknowledge"]["breached"])),
+    ("resolve met", lambda g: _percent(g["resolve"]["compliance_percent"])),
+    ("resolve breached", lambda g: str(g["resolve"]["breached"])),
+    ("warnings → breach", lambda g: _both(g, "warned_then_breached")),
+    ("warnings → met", lambda g: _both(g, "warned_then_met")),
+]
+
+
+@app.command("sla")
+@friendly
+def sla(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    by: GroupBy = By.PRIORITY,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """SLA compliance per group (default priority) and the latest breaches."""
+    data = _fetch("sla", _params(since, start, end, by=by.value), url, token, config)
+    if as_json:
+        print_json(data)
+        return
+    _table(_range_title("SLA", data), _SLA_COLUMNS, [*data["groups"], data["total"]])
+    breaches = [
+        ("incident", lambda b: f"#{b['incident_id']}"),
+        ("priority", lambda b: str(b["priority"])),
+        ("clock", lambda b: str(b["clock"])),
+        ("late by", lambda b: duration(b["late_seconds"]) + ("" if b["stopped_at"] else " (open)")),
+        ("service", lambda b: str(b["service"])),
+    ]
+    _table(f"Breaches ({data['breaches_total']}), longest first", breaches, data["breaches"][:20])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchkeeper.web.api.v1.reports import response
+from watchkeeper.web.api.v1.reports import response, sla
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 router.include_router(response.router)
+router.include_router(sla.router)

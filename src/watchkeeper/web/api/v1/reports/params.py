@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Query
@@ -51,6 +51,12 @@ def _aware(value: datetime | None) -> datetime | None:
 
 ReportWindow = Annotated[Window, Depends(_window)]
 By = Annotated[Dimension, Query(description="Group by service, team, category, priority, source")]
+
+
+CSV: dict[str, Any] = {
+    "response_class": Response,
+    "responses": {200: {"content": {"text/csv": {}}}},
+}
 
 
 def csv_response(table: Table, name: str) -> Response:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from watchkeeper.analytics.dimensions import Dimension
 from watchkeeper.analytics.response import service, tables
 from watchkeeper.analytics.response.schemas import ResponseReport
-from watchkeeper.web.api.v1.reports.params import By, ReportWindow, csv_response
+from watchkeeper.web.api.v1.reports.params import CSV, By, ReportWindow, csv_response
 from watchkeeper.web.deps import ApiViewer, DbSession
 
 router = APIRouter()
@@ -27,12 +27,7 @@ def response_report(
     return _report(session, window, by)
 
 
-@router.get(
-    "/response.csv",
-    summary="The response report as CSV",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
-)
+@router.get("/response.csv", summary="The response report as CSV", **CSV)
 def response_csv(
     _: ApiViewer, session: DbSession, window: ReportWindow, by: By = Dimension.SERVICE
 ) -> Response:
