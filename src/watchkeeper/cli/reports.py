@@ -222,3 +222,39 @@ def sla(
         ("service", lambda b: str(b["service"])),
     ]
     _table(f"Breaches ({data['breaches_total']}), longest first", breaches, data["breaches"][:20])
+
+
+_NOISE_COLUMNS: list[Column] = [
+    ("alert", lambda a: f"{a['name']} ({a['service']})"),
+    ("alerts", lambda a: str(a["alerts"])),
+    ("before", lambda a: str(a["previous_alerts"])),
+    ("pages", lambda a: str(a["pages"])),
+    ("gone by itself", lambda a: str(a["quick_resolved"])),
+    ("never acked", lambda a: str(a["never_acknowledged"])),
+    ("flapping", lambda a: str(a["flapping"])),
+    ("no action", lambda a: str(a["no_action"])),
+]
+
+
+@app.command("noise")
+@friendly
+def noise(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    quick: Annotated[
+        int, typer.Option(min=1, max=1440, help="'Gone by itself' within this many minutes")
+    ] = 5,
+    top: Annotated[int, typer.Option(min=1, max=100, help="How many alerts")] = 10,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """The noisiest alerts by name and service; the page of the same report has the fixes."""
+    params = _params(since, start, end, quick_minutes=quick, top=top)
+    data = _fetch("noise", params, url, token, config)
+    if as_json:
+        print_json(data)
+        return
+    _table(_range_title("Noisiest alerts", data), _NOISE_COLUMNS, data["by_alertname"])
