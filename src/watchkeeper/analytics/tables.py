@@ -29,7 +29,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, float):
-        return round(value, 1)
+        return round(value, 2)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value  # a spreadsheet must not run a name as a formula
     return value

@@ -258,3 +258,40 @@ def noise(
         print_json(data)
         return
     _table(_range_title("Noisiest alerts", data), _NOISE_COLUMNS, data["by_alertname"])
+
+
+_LOAD_COLUMNS: list[Column] = [
+    ("person", lambda p: str(p["name"])),
+    ("pages", lambda p: str(p["pages"])),
+    ("at night", lambda p: str(p["night_pages"])),
+    ("at weekends", lambda p: str(p["weekend_pages"])),
+    ("nights broken", lambda p: str(p["interrupted_nights"])),
+    ("hours on call", lambda p: f"{p['hours_on_call']:.0f}"),
+    ("zone", lambda p: str(p["time_zone"])),
+]
+
+
+@app.command("load")
+@friendly
+def load(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """Pages per person, at night and at weekends in their own zone, and each rotation's
+    fairness (lowest load over highest)."""
+    data = _fetch("load", _params(since, start, end), url, token, config)
+    if as_json:
+        print_json(data)
+        return
+    _table(_range_title("On-call load", data), _LOAD_COLUMNS, data["people"])
+    rotation_columns: list[Column] = [
+        ("schedule", lambda r: str(r["name"])),
+        ("fairness", lambda r: "-" if r["fairness"] is None else f"{r['fairness']:.2f}"),
+        ("people", lambda r: ", ".join(f"{t['name']} {t['pages']}" for t in r["people"])),
+    ]
+    _table("Rotations", rotation_columns, data["rotations"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchkeeper.web.api.v1.reports import noise, response, sla
+from watchkeeper.web.api.v1.reports import load, noise, response, sla
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 router.include_router(response.router)
 router.include_router(sla.router)
 router.include_router(noise.router)
+router.include_router(load.router)
