@@ -23,6 +23,7 @@ from watchkeeper.web.ui.routes import (
     noise_silences,
     noise_windows,
     notification_settings,
+    reports_pages,
     schedules,
 )
 
@@ -46,5 +47,6 @@ for module in (
     noise_windows,
     noise_rules,
     noise_inhibitions,
+    reports_pages,
 ):
     router.include_router(module.router)
