@@ -42,8 +42,8 @@ class GroupOut(BaseModel):
 class DayOut(BaseModel):
     day: date
     count: int
-    mtta_median: float | None
-    mttr_median: float | None
+    mtta_mean: float | None
+    mttr_mean: float | None
 
 
 class ResponseReport(BaseModel):

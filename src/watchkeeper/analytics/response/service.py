@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.analytics.dimensions import Dimension
 from watchkeeper.analytics.ranges import ReportRange
-from watchkeeper.analytics.response.figures import GroupFigures, IncidentTimes, by_day, figures
-from watchkeeper.analytics.response.queries import incident_times
+from watchkeeper.analytics.response.figures import by_day
+from watchkeeper.analytics.response.queries import GroupFigures, buckets, group_figures
 from watchkeeper.analytics.response.schemas import (
     DayOut,
     GroupOut,
@@ -28,39 +28,32 @@ def report(
     zone: ZoneInfo,
     service_id: int | None = None,
 ) -> ResponseReport:
-    rows = list(incident_times(session, window=window, by=by, service_id=service_id))
-    before = list(incident_times(session, window=window.previous(), by=by, service_id=service_id))
-    base = {group.key: group for group in figures(before)}
-    groups = sorted(figures(rows), key=lambda g: (-g.count, g.label))
-    total = _total(rows)
-    total_before = _total(before)
+    def figures(span: ReportRange, grouping: Dimension) -> list[GroupFigures]:
+        return group_figures(session, window=span, by=grouping, service_id=service_id)
+
+    before = window.previous()
+    base = {group.key: group for group in figures(before, by)}
+    groups = sorted(figures(window, by), key=lambda g: (-g.count, g.label))
     return ResponseReport(
         start=window.start,
         end=window.end,
-        previous_start=window.previous().start,
+        previous_start=before.start,
         by=by,
         time_zone=zone.key,
-        total=_out(total, total_before),
+        total=_out(_total(figures(window, Dimension.ALL)), _total(figures(before, Dimension.ALL))),
         groups=[_out(group, base.get(group.key)) for group in groups],
         days=[
-            DayOut(day=d.day, count=d.count, mtta_median=d.tta_median, mttr_median=d.ttr_median)
-            for d in by_day(rows, zone)
+            DayOut(day=d.day, count=d.count, mtta_mean=d.tta_mean, mttr_mean=d.ttr_mean)
+            for d in by_day(buckets(session, window=window, service_id=service_id), zone)
         ],
     )
 
 
-def _total(rows: list[IncidentTimes]) -> GroupFigures:
-    merged = figures(replace_key(row) for row in rows)
-    if merged:
-        return merged[0]
+def _total(found: list[GroupFigures]) -> GroupFigures:
+    if found:
+        return found[0]
     empty = summarize([])
     return GroupFigures("all", "all", 0, 0, 0, 0, empty, empty, None)
-
-
-def replace_key(row: IncidentTimes) -> IncidentTimes:
-    return IncidentTimes(
-        "all", "all", row.created_at, row.acknowledged_at, row.resolved_at, row.paused_seconds
-    )
 
 
 def _summary(value: Summary) -> SummaryOut:

@@ -53,8 +53,8 @@ def response_charts(report: ResponseReport) -> tuple[Any, Any]:
         [
             {"label": "Incidents", "data": [d.count for d in report.days], "yAxisID": "y"},
             {
-                "label": "MTTA median (min)",
-                "data": [_minutes(d.mtta_median) for d in report.days],
+                "label": "MTTA mean (min)",
+                "data": [_minutes(d.mtta_mean) for d in report.days],
                 "yAxisID": "y1",
             },
         ],
