@@ -4,25 +4,12 @@ count in the period before (to see whether a fix worked)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from watchkeeper.analytics.noise import queries
-from watchkeeper.analytics.noise.figures import (
-    AlertRow,
-    IncidentOutcome,
-    Key,
-    NoiseFigures,
-    by_alertname,
-    by_fingerprint,
-    never_acknowledged,
-    no_action,
-    quick,
-    ranked,
-    tally,
-)
+from watchkeeper.analytics.noise.figures import NoiseFigures
 from watchkeeper.analytics.noise.fixes import fixes
 from watchkeeper.analytics.noise.schemas import FixOut, NoiseReport, NoisyAlertOut
 from watchkeeper.analytics.ranges import ReportRange
@@ -39,43 +26,42 @@ def report(
     service_id: int | None = None,
     limit: int = TOP,
 ) -> NoiseReport:
-    within = timedelta(minutes=quick_minutes)
-    rows = queries.alerts(session, window=window, service_id=service_id)
-    before = queries.alerts(session, window=window.previous(), service_id=service_id)
-    outcomes = queries.outcomes(session, (r.incident_id for r in rows if r.incident_id))
-    windows = queries.group_windows(session, (r.service_id for r in rows))
+    quick = quick_minutes * 60
     days = max(1, math.ceil(window.span / timedelta(days=1)))
 
-    def top(key: Key) -> list[NoisyAlertOut]:
-        groups = tally(rows, outcomes, key=key, within=within)
-        for row in before:
-            if (found := groups.get(key(row))) is not None:
-                found.previous_alerts += 1
-        chosen = ranked(groups.values(), limit)
-        return [_out(g, days, windows.get(g.service_id, DEFAULT_GROUP_WINDOW)) for g in chosen]
+    def top(by_name: bool) -> list[NoiseFigures]:
+        found = queries.noisiest(
+            session,
+            window=window,
+            service_id=service_id,
+            by_name=by_name,
+            quick_seconds=quick,
+            limit=limit,
+        )
+        queries.previous_alerts(session, window=window.previous(), found=found, by_name=by_name)
+        return found
+
+    by_fingerprint, by_alertname = top(False), top(True)
+    windows = queries.group_windows(
+        session, sorted({f.service_id for f in by_fingerprint + by_alertname})
+    )
+    total = queries.totals(session, window=window, service_id=service_id, quick_seconds=quick)
+
+    def out(found: list[NoiseFigures]) -> list[NoisyAlertOut]:
+        return [_out(f, days, windows.get(f.service_id, DEFAULT_GROUP_WINDOW)) for f in found]
 
     return NoiseReport(
         start=window.start,
         end=window.end,
         quick_minutes=quick_minutes,
-        alerts=len(rows),
-        quick_resolved=sum(quick(r, within) for r in rows),
-        never_acknowledged=_incidents(rows, outcomes, never_acknowledged),
-        flapping=sum(r.flapping for r in rows),
-        no_action=_incidents(rows, outcomes, no_action),
-        by_fingerprint=top(by_fingerprint),
-        by_alertname=top(by_alertname),
+        alerts=total.alerts,
+        quick_resolved=total.quick_resolved,
+        never_acknowledged=total.never_acknowledged,
+        flapping=total.flapping,
+        no_action=total.no_action,
+        by_fingerprint=out(by_fingerprint),
+        by_alertname=out(by_alertname),
     )
-
-
-def _incidents(
-    rows: list[AlertRow],
-    outcomes: dict[int, IncidentOutcome],
-    test: Callable[[IncidentOutcome], bool],
-) -> int:
-    """Incidents opened or joined by these alerts that pass `test`, each counted once."""
-    ids = {r.incident_id for r in rows if r.incident_id is not None}
-    return sum(1 for i in ids if i in outcomes and test(outcomes[i]))
 
 
 def _out(group: NoiseFigures, days: int, group_window: int) -> NoisyAlertOut:

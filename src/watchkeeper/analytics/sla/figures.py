@@ -1,8 +1,8 @@
 """SLA figures, as pure functions of the verdicts the SLA clocks stored on each incident.
 
 The SLA clocks (`incidents/sla.py`) decide met or breached once, when their event comes
-or their due time passes; the report counts those verdicts and never re-judges them, so
-it agrees with what the incident page showed at the time.
+or their due time passes; the report counts those verdicts (one GROUP BY in queries.py)
+and never re-judges them, so it agrees with what the incident page showed at the time.
 """
 
 from __future__ import annotations
@@ -11,16 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 MET, BREACHED, PENDING = "met", "breached", "pending"
-
-
-@dataclass(frozen=True, slots=True)
-class ClockRow:
-    """One clock of one counted incident."""
-
-    key: str
-    label: str
-    state: str
-    warned: bool
 
 
 @dataclass
@@ -38,17 +28,6 @@ class ClockFigures:
         decided = self.met + self.breached
         return round(self.met / decided * 100, 1) if decided else None
 
-    def add(self, state: str, warned: bool) -> None:
-        if state == MET:
-            self.met += 1
-            self.warned_then_met += warned
-        elif state == BREACHED:
-            self.breached += 1
-            self.warned_then_breached += warned
-        else:
-            self.pending += 1
-            self.warned_pending += warned
-
 
 @dataclass
 class GroupSla:
@@ -57,19 +36,6 @@ class GroupSla:
     count: int = 0
     acknowledge: ClockFigures = field(default_factory=ClockFigures)
     resolve: ClockFigures = field(default_factory=ClockFigures)
-
-
-def tally(rows: list[tuple[str, str, ClockRow, ClockRow]]) -> list[GroupSla]:
-    """(key, label, ack clock, resolve clock) per incident -> figures per group."""
-    groups: dict[str, GroupSla] = {}
-    for key, label, ack, resolve in rows:
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = GroupSla(key, label)
-        group.count += 1
-        group.acknowledge.add(ack.state, ack.warned)
-        group.resolve.add(resolve.state, resolve.warned)
-    return list(groups.values())
 
 
 def lateness(due_at: datetime, stopped_at: datetime | None, now: datetime) -> float:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from watchkeeper.analytics.dimensions import Dimension
 from watchkeeper.analytics.ranges import ReportRange
 from watchkeeper.analytics.sla import queries
-from watchkeeper.analytics.sla.figures import BREACHED, ClockFigures, GroupSla, lateness, tally
+from watchkeeper.analytics.sla.figures import BREACHED, ClockFigures, GroupSla, lateness
 from watchkeeper.analytics.sla.schemas import BreachOut, ClockOut, SlaGroupOut, SlaReport
 from watchkeeper.core.priority import label
 
@@ -25,9 +25,11 @@ def report(
     now: datetime,
     service_id: int | None = None,
 ) -> SlaReport:
-    rows = list(queries.verdicts(session, window=window, by=by, service_id=service_id))
-    groups = sorted(tally(rows), key=lambda g: (g.label,))
-    total = tally([("all", "all", ack, resolve) for _, _, ack, resolve in rows])
+    groups = sorted(
+        queries.verdicts(session, window=window, by=by, service_id=service_id),
+        key=lambda g: g.label,
+    )
+    total = queries.verdicts(session, window=window, by=Dimension.ALL, service_id=service_id)
     breaches = _breaches(session, window, service_id, now)
     return SlaReport(
         start=window.start,
