@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.analytics.load.figures import PageRow
 from watchkeeper.analytics.ranges import ReportRange
+from watchkeeper.analytics.sql import epoch, is_sqlite
 from watchkeeper.catalog.services.models import Service
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
@@ -23,24 +24,42 @@ SHIFT_SPAN = timedelta(days=366)  # what the schedule resolver answers for at on
 
 
 def pages(session: Session, *, window: ReportRange, service_id: int | None) -> list[PageRow]:
+    """Pages summed per person, owning team and minute, with names and zones."""
+    minute = cast(func.floor(epoch(is_sqlite(session), Page.created_at) / 60), Integer)
     query = (
-        select(
-            Page.user_id,
-            User.name,
-            User.time_zone,
-            Service.owner_team_id,
-            func.coalesce(Team.name, NONE),
-            Page.created_at,
-        )
-        .join(User, User.id == Page.user_id)
+        select(Page.user_id, Service.owner_team_id, minute, func.count())
+        .select_from(Page)
         .join(Incident, Incident.id == Page.incident_id)
         .join(Service, Service.id == Incident.service_id)
-        .outerjoin(Team, Team.id == Service.owner_team_id)
         .where(Page.created_at >= window.start, Page.created_at < window.end)
+        .group_by(Page.user_id, Service.owner_team_id, minute)
     )
     if service_id is not None:
         query = query.where(Incident.service_id == service_id)
-    return [PageRow(*row) for row in session.execute(query.order_by(Page.created_at))]
+    counted = [(int(u), t, int(m), int(n)) for u, t, m, n in session.execute(query)]
+    people = {
+        int(row[0]): (str(row[1]), str(row[2]))
+        for row in session.execute(
+            select(User.id, User.name, User.time_zone).where(
+                User.id.in_(sorted({u for u, _, _, _ in counted}))
+            )
+        )
+    }
+    teams = {
+        int(row[0]): str(row[1])
+        for row in session.execute(
+            select(Team.id, Team.name).where(
+                Team.id.in_(sorted({t for _, t, _, _ in counted if t is not None}))
+            )
+        )
+    }
+    return sorted(
+        (
+            PageRow(u, *people[u], t, teams.get(t, NONE) if t is not None else NONE, m, n)
+            for u, t, m, n in counted
+        ),
+        key=lambda row: row.minute,
+    )
 
 
 def rotations(session: Session, *, window: ReportRange) -> list[tuple[int, str, list[Shift]]]:

@@ -39,7 +39,7 @@ def rotation(
 ) -> Rotation:
     times: dict[int, list[datetime]] = {}
     for page in pages:
-        times.setdefault(page.user_id, []).append(page.at)
+        times.setdefault(page.user_id, []).extend([page.at] * page.count)
     for found in times.values():
         found.sort()
     hours: dict[int, float] = {}
