@@ -49,3 +49,15 @@ def test_a_bad_range_is_one_error_line(remote: Remote) -> None:
 def test_sla_prints_compliance_per_priority(remote: Remote) -> None:
     out = remote.ok("sla", "--since", "7d")
     assert re.search(r"^\s*P5\s+1\s+100\.0%\s+0\s+-\s+0\s+0\s+0\s*$", out, re.M), out
+
+
+def test_noise_and_load_print_their_tables(remote: Remote) -> None:
+    assert "Noisiest alerts" in remote.ok("noise", "--since", "7d")
+    out = remote.ok("load", "--since", "7d")
+    assert "On-call load" in out
+    assert "Rotations" in out
+
+
+def test_response_has_mtta_mttr_and_mtbf_together(remote: Remote) -> None:
+    out = remote.ok("response", "--by", "all")
+    assert re.search(r"mtta mean.*mttr mean.*mtbf", out, re.S), out
