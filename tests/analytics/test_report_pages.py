@@ -63,3 +63,10 @@ def test_a_bad_range_is_said_on_the_page(browser: TestClient) -> None:
 
 def test_the_pages_need_a_login(client: TestClient) -> None:
     assert client.get("/reports", follow_redirects=False).status_code in (302, 303)
+
+
+def test_the_forms_empty_fields_mean_not_set(browser: TestClient) -> None:
+    page = browser.get("/reports?since=7d&start=&end=&by=priority&service_id=")
+    assert page.status_code == 200
+    assert '<option value="7d" selected>' in page.text
+    assert "No incidents in this range." in page.text

@@ -14,7 +14,6 @@ from fastapi import Depends, Query
 from watchkeeper.analytics.dimensions import Dimension
 from watchkeeper.analytics.ranges import ReportRange, resolve_range, zone
 from watchkeeper.core.errors import Invalid
-from watchkeeper.core.ids import Id
 from watchkeeper.web.deps import Now, UiViewer
 
 SPANS = ("7d", "30d", "90d")
@@ -65,32 +64,60 @@ def _midnight(day: date, where: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), where)
 
 
+def _day(value: str | None, field: str) -> date | None:
+    """A day from a date input; empty (the form's "not set") is none."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{field} must be a day such as 2026-03-01") from None
+
+
 def _filters(
     principal: UiViewer,
     now: Now,
     since: Annotated[str | None, Query(max_length=8)] = None,
-    start: date | None = None,
-    end: date | None = None,
-    by: Dimension | None = None,
-    service_id: Id | None = None,
+    start: Annotated[str | None, Query(max_length=10)] = None,
+    end: Annotated[str | None, Query(max_length=10)] = None,
+    by: Annotated[str | None, Query(max_length=20)] = None,
+    service_id: Annotated[str | None, Query(max_length=12)] = None,
 ) -> Filters:
+    """The form sends every field, empty ones too, so each is read leniently: empty is
+    "not set", and a wrong value is said on the page."""
     where = zone(principal.time_zone)
+    grouping = Dimension(by) if by in set(Dimension) else None
+    service = int(service_id) if service_id and service_id.isdigit() else None
     try:
-        if start or end:
-            last = end or now.astimezone(where).date()
-            first = start or last - timedelta(days=29)
-            window = resolve_range(
-                now=now,
-                since=None,
-                start=_midnight(first, where),
-                end=_midnight(last + timedelta(days=1), where),  # the end day is included
-            )
-            return Filters(window, where, None, first, last, by, service_id)
-        window = resolve_range(now=now, since=since or "30d", start=None, end=None)
-        return Filters(window, where, since or "30d", None, None, by, service_id)
+        first, last = _day(start, "from"), _day(end, "to")
+        return _window(now, where, since or None, first, last, grouping, service)
     except Invalid as exc:
         fallback = resolve_range(now=now, since="30d", start=None, end=None)
-        return Filters(fallback, where, "30d", None, None, by, service_id, error=str(exc))
+        return Filters(fallback, where, "30d", None, None, grouping, service, error=str(exc))
+
+
+def _window(
+    now: datetime,
+    where: ZoneInfo,
+    since: str | None,
+    start: date | None,
+    end: date | None,
+    by: Dimension | None,
+    service_id: int | None,
+) -> Filters:
+    """Custom days win over a length: a range picked by hand is what was meant."""
+    if start or end:
+        last = end or now.astimezone(where).date()
+        first = start or last - timedelta(days=29)
+        window = resolve_range(
+            now=now,
+            since=None,
+            start=_midnight(first, where),
+            end=_midnight(last + timedelta(days=1), where),  # the end day is included
+        )
+        return Filters(window, where, None, first, last, by, service_id)
+    window = resolve_range(now=now, since=since or "30d", start=None, end=None)
+    return Filters(window, where, since or "30d", None, None, by, service_id)
 
 
 ReportFilters = Annotated[Filters, Depends(_filters)]
