@@ -77,18 +77,27 @@ def _ms(value: Any) -> float:
 
 
 def group_figures(
-    session: Session, *, window: ReportRange, by: Dimension, service_id: int | None = None
+    session: Session,
+    *,
+    window: ReportRange,
+    by: Dimension,
+    service_id: int | None = None,
+    ranked: bool = True,
 ) -> list[GroupFigures]:
+    """Per group; `ranked=False` skips the medians and p90 (none), for the trend base,
+    which compares means and counts only."""
+    if not ranked:
+        return _plain(session, window, by, service_id)
     timed = _timed(session, window, by, service_id).cte("timed")
     last = {"partition_by": timed.c.k}
-    ranked = select(
+    ordered = select(
         timed,
         func.row_number().over(**last, order_by=(timed.c.tta.is_(None), timed.c.tta)).label("ra"),
         func.count(timed.c.tta).over(**last).label("na"),
         func.row_number().over(**last, order_by=(timed.c.ttr.is_(None), timed.c.ttr)).label("rr"),
         func.count(timed.c.ttr).over(**last).label("nr"),
     ).cte("ranked")
-    r = ranked.c
+    r = ordered.c
 
     def middle(value: Any, rank: Any, n: Any) -> Any:
         return func.avg(case(((rank == (n + 1) // 2) | (rank == n // 2 + 1), value)))
@@ -125,6 +134,40 @@ def group_figures(
                 unacknowledged=int(unacked or 0),
                 tta=_summary(na, ma, mda, pa),
                 ttr=_summary(nr, mr, mdr, pr),
+                mtbf=_ms(mtbf) if mtbf is not None else None,
+            )
+        )
+    return out
+
+
+def _plain(
+    session: Session, window: ReportRange, by: Dimension, service_id: int | None
+) -> list[GroupFigures]:
+    t = _timed(session, window, by, service_id).subquery("timed").c
+    count = func.count()
+    query = select(
+        t.k,
+        func.max(t.l),
+        count,
+        func.count(t.tta),
+        func.avg(t.tta),
+        func.count(t.ttr),
+        func.avg(t.ttr),
+        func.sum(cast((t.tta.is_(None)) & (t.ttr.is_not(None)), Integer)),
+        case((count > 1, (func.max(t.t) - func.min(t.t)) / (count - 1))),
+    ).group_by(t.k)
+    out = []
+    for key, label, n, na, ma, nr, mr, unacked, mtbf in session.execute(query):
+        out.append(
+            GroupFigures(
+                key=key if key is not None else "",
+                label=label,
+                count=int(n),
+                acknowledged=int(na),
+                resolved=int(nr),
+                unacknowledged=int(unacked or 0),
+                tta=Summary(int(na), _ms(ma), None, None) if na else Summary(0, None, None, None),
+                ttr=Summary(int(nr), _ms(mr), None, None) if nr else Summary(0, None, None, None),
                 mtbf=_ms(mtbf) if mtbf is not None else None,
             )
         )

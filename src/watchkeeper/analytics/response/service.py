@@ -29,7 +29,10 @@ def report(
     service_id: int | None = None,
 ) -> ResponseReport:
     def figures(span: ReportRange, grouping: Dimension) -> list[GroupFigures]:
-        return group_figures(session, window=span, by=grouping, service_id=service_id)
+        ranked = span == window  # the period before only gives the trends' base
+        return group_figures(
+            session, window=span, by=grouping, service_id=service_id, ranked=ranked
+        )
 
     before = window.previous()
     base = {group.key: group for group in figures(before, by)}
