@@ -1,9 +1,8 @@
-"""Summary statistics used by every report, defined once: mean, median, p90, trend."""
+"""What every report shares: a summary of durations (computed in SQL, see
+response/queries.py) and the trend against the previous period, defined once here."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,21 +17,7 @@ class Summary:
     p90: float | None
 
 
-def percentile(ordered: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile of sorted values: the smallest value with at least `share`
-    of the values at or below it (so p90 of ten values is the ninth, always a real value)."""
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summarize(values: Sequence[float]) -> Summary:
-    if not values:
-        return Summary(0, None, None, None)
-    ordered = sorted(values)
-    n = len(ordered)
-    middle = n // 2
-    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    return Summary(n, sum(ordered) / n, median, percentile(ordered, 0.9))
+EMPTY = Summary(0, None, None, None)
 
 
 Direction = Literal["up", "down", "flat", "new", "none"]

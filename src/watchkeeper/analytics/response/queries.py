@@ -24,7 +24,7 @@ from watchkeeper.analytics.dimensions import Dimension, group_columns, join_grou
 from watchkeeper.analytics.ranges import ReportRange
 from watchkeeper.analytics.scope import counted
 from watchkeeper.analytics.sql import epoch, is_sqlite, seconds_between
-from watchkeeper.analytics.stats import Summary
+from watchkeeper.analytics.stats import EMPTY, Summary
 from watchkeeper.incidents.models import Incident
 
 BUCKET_SECONDS = 900  # the day series is summed per quarter hour, then placed in local days
@@ -67,7 +67,7 @@ def _timed(session: Session, window: ReportRange, by: Dimension, service_id: int
 
 def _summary(count: Any, mean: Any, median: Any, p90: Any) -> Summary:
     if not count:
-        return Summary(0, None, None, None)
+        return EMPTY
     return Summary(int(count), _ms(mean), _ms(median), _ms(p90))
 
 
@@ -166,8 +166,8 @@ def _plain(
                 acknowledged=int(na),
                 resolved=int(nr),
                 unacknowledged=int(unacked or 0),
-                tta=Summary(int(na), _ms(ma), None, None) if na else Summary(0, None, None, None),
-                ttr=Summary(int(nr), _ms(mr), None, None) if nr else Summary(0, None, None, None),
+                tta=Summary(int(na), _ms(ma), None, None) if na else EMPTY,
+                ttr=Summary(int(nr), _ms(mr), None, None) if nr else EMPTY,
                 mtbf=_ms(mtbf) if mtbf is not None else None,
             )
         )

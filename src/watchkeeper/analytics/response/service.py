@@ -17,7 +17,7 @@ from watchkeeper.analytics.response.schemas import (
     SummaryOut,
     TrendOut,
 )
-from watchkeeper.analytics.stats import Summary, summarize, trend
+from watchkeeper.analytics.stats import EMPTY, Summary, trend
 
 
 def report(
@@ -55,8 +55,7 @@ def report(
 def _total(found: list[GroupFigures]) -> GroupFigures:
     if found:
         return found[0]
-    empty = summarize([])
-    return GroupFigures("all", "all", 0, 0, 0, 0, empty, empty, None)
+    return GroupFigures("all", "all", 0, 0, 0, 0, EMPTY, EMPTY, None)
 
 
 def _summary(value: Summary) -> SummaryOut:
