@@ -19,7 +19,8 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,8 +29,8 @@ from sqlalchemy import text
 
 from bench.dataset import Shape, load
 from bench.incidents_api import (
+    POSTGRES_URL,
     _free_port,
-    fresh_database,
     login,
     measure,
     setup_catalog,
@@ -40,6 +41,33 @@ from watchkeeper.db.session import Database
 
 API_TARGET_MS, PAGE_TARGET_MS = 200.0, 300.0
 SPANS = ("7d", "30d", "90d")
+
+
+SCHEMA = "wk_bench_analytics"  # its own: other benchmarks may share the PostgreSQL server
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path) -> Iterator[tuple[Database, str]]:
+    """A new SQLite file, or a new PostgreSQL schema of this benchmark's own."""
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.db'}"
+        database = Database.from_url(url)
+        yield database, url
+        database.dispose()
+        return
+    admin = Database.from_url(POSTGRES_URL, pool_size=1)
+    with admin.engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{SCHEMA}"
+    database = Database.from_url(url)
+    try:
+        yield database, url
+    finally:
+        database.dispose()
+        with admin.engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        admin.dispose()
 
 
 def add_alerts_and_pages(database: Database) -> None:
