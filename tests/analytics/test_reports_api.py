@@ -44,6 +44,8 @@ def test_response_report_as_csv(client: TestClient, db: Database, viewer: Person
         ({"since": "30d", "start": "2026-03-01T00:00:00Z"}, "query.since"),
         ({"start": "2026-03-15T00:00:00Z", "end": "2026-03-01T00:00:00Z"}, "query.start"),
         ({"tz": "Mars/Olympus"}, "query.tz"),
+        ({"start": "0001-01-01T00:00:00Z", "end": "0001-01-02T00:00:00Z"}, "query.start"),
+        ({"end": "9999-12-31T00:00:00Z"}, "query.end"),
         ({"by": "planet"}, "query.by"),
         ({"group": "service"}, "query.group"),
     ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from watchkeeper.core.errors import FieldError, Invalid
@@ -12,6 +12,9 @@ from watchkeeper.core.errors import FieldError, Invalid
 _SINCE = re.compile(r"^(\d{1,4})([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 MAX_SPAN = timedelta(days=732)
+# A range and the period before it stay far from datetime's limits.
+EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,12 @@ def resolve_range(
                 "give either since or start/end, not both",
                 errors=[FieldError("query.since", "Leave this out when you give start and end.")],
             )
+        for value, name in ((start, "start"), (end, "end")):
+            if value is not None and not EARLIEST <= value <= LATEST:
+                raise Invalid(
+                    f"{name} is out of range",
+                    errors=[FieldError(f"query.{name}", "Choose a time between 1971 and 9000.")],
+                )
         stop = end or now
         begin = start or stop - timedelta(days=30)
         if begin >= stop:

@@ -69,9 +69,12 @@ def _day(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Invalid(f"{field} must be a day such as 2026-03-01") from None
+    if not 1971 <= day.year < 9000:
+        raise Invalid(f"{field} must be a day between 1971 and 9000")
+    return day
 
 
 def _filters(
