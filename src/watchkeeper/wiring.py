@@ -292,9 +292,11 @@ def build_app(
     from watchkeeper.wakeup import WakeSender
     from watchkeeper.web.app import create_app
     from watchkeeper.web.context import WebContext
+    from watchkeeper.web.report_metrics import ReportMetrics
     from watchkeeper.web.wire.intake import Intake
 
     settings = installation.settings
+    installation.registry.register(ReportMetrics(installation.database, installation.clock))
     ctx = WebContext(
         settings=settings,
         database=installation.database,

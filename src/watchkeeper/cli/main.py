@@ -21,6 +21,7 @@ from watchkeeper.cli import (
     oncall,
     postmortems,
     problems,
+    reports,
     serve,
     statuspage,
     tokens,
@@ -56,6 +57,7 @@ app.add_typer(postmortems.app, name="postmortem")
 app.add_typer(actions.app, name="action")
 app.add_typer(problems.app, name="problem")
 app.add_typer(statuspage.app, name="status-page")
+app.add_typer(reports.app, name="report")
 
 
 def _version(value: bool) -> None:

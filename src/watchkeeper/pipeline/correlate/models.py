@@ -29,6 +29,7 @@ class Alert(Base):
         ),
         Index("ix_alerts_status_seen", "status", "last_seen_at", "id"),
         Index("ix_alerts_incident", "incident_id"),
+        Index("ix_alerts_first_seen", "first_seen_at"),  # the noise report's range
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -71,6 +71,7 @@ class Page(Base):
             sqlite_where=text("planned = 0"),
             postgresql_where=text("planned = false"),
         ),
+        Index("ix_pages_created", "created_at"),  # the on-call load report's range
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,6 +21,7 @@ from watchkeeper.web.api.v1 import (
     policy,
     postmortems,
     problems,
+    reports,
     schedules,
     status_incidents,
     status_pages,
@@ -59,3 +60,4 @@ router.include_router(action_items.router)
 router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
+router.include_router(reports.router)

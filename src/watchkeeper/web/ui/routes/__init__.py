@@ -28,6 +28,7 @@ from watchkeeper.web.ui.routes import (
     notification_settings,
     postmortem_pages,
     problem_pages,
+    reports_pages,
     schedules,
     sso,
     status_pages,
@@ -60,5 +61,6 @@ for module in (
     action_pages,
     problem_pages,
     status_pages,
+    reports_pages,
 ):
     router.include_router(module.router)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -68,8 +68,15 @@ def _page(request: Request, service_id: int, **extra: Any) -> Response:
 
 
 @router.get("")
-def show(request: Request, _: UiAdmin, service_id: Id) -> Response:
-    return _page(request, service_id)
+def show(
+    request: Request,
+    _: UiAdmin,
+    service_id: Id,
+    group_window_minutes: Annotated[int | None, Query(ge=1, le=10080)] = None,
+) -> Response:
+    """`?group_window_minutes=` prefills a longer group window (a noise report fix);
+    the service changes only when the form is saved."""
+    return _page(request, service_id, suggested_window=group_window_minutes)
 
 
 @router.post("/alerting")

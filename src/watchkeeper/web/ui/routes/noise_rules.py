@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -222,8 +222,22 @@ def _list_page(
 
 
 @router.get("")
-def list_rules(request: Request, principal: UiViewer) -> Response:
-    return _list_page(request, principal)
+def list_rules(
+    request: Request,
+    principal: UiViewer,
+    name: Annotated[str | None, Query(max_length=100)] = None,
+    matchers: Annotated[str | None, Query(max_length=4000)] = None,
+    outcome: Literal["route", "suppress", "drop"] | None = None,
+    set_urgency: Annotated[int | None, Query(ge=1, le=4)] = None,
+) -> Response:
+    """`?name=&matchers=&outcome=&set_urgency=` open the new-rule form prefilled (the
+    noise report's one-click fixes link here); nothing is saved until it is posted."""
+    given = {"name": name, "matchers": matchers, "outcome": outcome, "set_urgency": set_urgency}
+    prefill = {key: str(value) for key, value in given.items() if value is not None}
+    if not prefill:
+        return _list_page(request, principal)
+    draft = FormData({"outcome": "route", **prefill, "enabled": "true"})
+    return _list_page(request, principal, draft=draft, prefilled=True)
 
 
 @router.post("")

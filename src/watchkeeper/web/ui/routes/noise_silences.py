@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -158,8 +158,17 @@ def _from_alert(request: Request, alert_id: int) -> FormData:
 
 
 @router.get("")
-def list_silences(request: Request, principal: UiViewer, alert_id: Id | None = None) -> Response:
+def list_silences(
+    request: Request,
+    principal: UiViewer,
+    alert_id: Id | None = None,
+    comment: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response:
+    """`?alert_id=` drafts a silence from an alert's labels; `?comment=` prefills why (the
+    noise report says it sent you)."""
     draft = FormData() if alert_id is None else _from_alert(request, alert_id)
+    if comment:
+        draft = FormData({**dict(draft), "comment": comment})
     return _page(request, principal, draft, from_alert=alert_id)
 
 

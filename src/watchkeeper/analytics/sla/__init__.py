@@ -1,0 +1,1 @@
+"""SLA compliance: the share of incidents that met their acknowledge and resolve targets."""
