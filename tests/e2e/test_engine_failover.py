@@ -33,7 +33,9 @@ pytestmark = pytest.mark.e2e
 ALERTS = 80
 KILL_AFTER = 30
 INTERVAL = 0.05
-TAKEOVER_BOUND = 10.0  # seconds from the kill until an alert sent after it has paged
+# Seconds from the kill until every alert sent after it has paged: about 8 s was measured on
+# a loaded 2-core machine (the survivor also works through what the dead one left).
+TAKEOVER_BOUND = 20.0
 LOAD = re.compile(r"Failover(\d+)")
 
 
