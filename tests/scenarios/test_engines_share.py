@@ -92,6 +92,7 @@ def test_two_engines_working_through_a_storm_page_every_incident_once(h: Harness
         thread.start()
     for thread in threads:
         thread.join(120)
+    assert not any(thread.is_alive() for thread in threads), "both engines ran out of work"
     assert not errors
     assert pending_events(h) == 0
     assert sum(handled) == 2400

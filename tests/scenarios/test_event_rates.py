@@ -70,3 +70,14 @@ def test_the_steady_stream_alone_raises_nothing(h: Harness) -> None:
         h.clock.advance(minutes=10)
     h.run_engine()
     assert h.incidents() == []
+
+
+def test_a_brand_new_integration_is_not_reported_as_work_until_its_first_bucket_ends(
+    h: Harness,
+) -> None:
+    h.integration("generic", service="checkout")
+    first = h.runner.run_pending()
+    assert first["event_rates"] == 0, "nothing was judged: the integration is minutes old"
+    h.clock.advance(minutes=10)
+    assert h.runner.run_pending()["event_rates"] == 1
+    assert h.runner.run_pending()["event_rates"] == 0, "its bucket is judged once"

@@ -94,7 +94,9 @@ def watch_event_rates(session: Session, now: datetime) -> int:
         session.execute(insert(RateWatch), new)
     if changed:
         session.execute(update(RateWatch), changed)
-    return len(integrations)
+    # Integrations created inside the current bucket are not judged yet: counting them would
+    # report work on every run until their first bucket completes.
+    return len(new) + len(changed)
 
 
 def _bucket_number(session: Session) -> ColumnElement[int]:
