@@ -61,3 +61,11 @@ def test_noise_and_load_print_their_tables(remote: Remote) -> None:
 def test_response_has_mtta_mttr_and_mtbf_together(remote: Remote) -> None:
     out = remote.ok("response", "--by", "all")
     assert re.search(r"mtta mean.*mttr mean.*mtbf", out, re.S), out
+
+
+def test_follow_through_prints_postmortems_and_action_items(remote: Remote) -> None:
+    out = remote.ok("follow-through", "--since", "7d")
+    assert "Postmortems: 0 of 0 published (0 on time), 0 overdue, 0 not due yet" in out
+    assert "Action items" in out
+    data = json.loads(remote.ok("follow-through", "--json"))
+    assert data["actions"]["created"] == 0

@@ -295,3 +295,46 @@ def load(
         ("people", lambda r: ", ".join(f"{t['name']} {t['pages']}" for t in r["people"])),
     ]
     _table("Rotations", rotation_columns, data["rotations"])
+
+
+_FOLLOW_COLUMNS: list[Column] = [
+    ("group", lambda a: str(a["label"])),
+    ("created", lambda a: str(a["created"])),
+    ("open", lambda a: str(a["open"])),
+    ("overdue", lambda a: str(a["overdue"])),
+    ("done", lambda a: str(a["done"])),
+    ("won't do", lambda a: str(a["wont_do"])),
+    ("median age (open)", lambda a: _days(a["median_open_age_days"])),
+    ("median to done", lambda a: _days(a["median_days_to_done"])),
+]
+
+
+def _days(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}d"
+
+
+@app.command("follow-through")
+@friendly
+def follow_through(
+    since: Since = "30d",
+    start: Start = None,
+    end: End = None,
+    url: Url = None,
+    token: Token = None,
+    config: Config = None,
+    as_json: AsJson = False,
+) -> None:
+    """Postmortems owed and published, and action items per team with their age."""
+    data = _fetch("follow-through", _params(since, start, end), url, token, config)
+    if as_json:
+        print_json(data)
+        return
+    p = data["postmortems"]
+    console.print(
+        f"Postmortems: {p['published']} of {p['required']} published "
+        f"({p['published_on_time']} on time), {p['overdue']} overdue, "
+        f"{p['not_yet_due']} not due yet; median {_days(p['median_days_to_publish'])} "
+        "from closing to publishing"
+    )
+    title = _range_title("Action items", data)
+    _table(title, _FOLLOW_COLUMNS, [*data["actions_by_team"], data["actions"]])

@@ -76,10 +76,10 @@ def owed(
         .limit(LIMIT)
     ).all()
     ids = [incident.id for incident in incidents]
-    covering = _covering(session, ids)
+    found_by_incident = covering(session, ids)
     found = []
     for incident in incidents:
-        postmortem = covering.get(incident.id)
+        postmortem = found_by_incident.get(incident.id)
         if postmortem is not None and postmortem.status == Status.PUBLISHED:
             continue
         assert incident.closed_at is not None
@@ -90,7 +90,7 @@ def owed(
     return sorted(found, key=lambda item: (item.due_at, item.incident.id))
 
 
-def _covering(session: Session, ids: list[int]) -> dict[int, Postmortem]:
+def covering(session: Session, ids: list[int]) -> dict[int, Postmortem]:
     """The postmortem covering each incident, lead or merged, in two queries."""
     if not ids:
         return {}

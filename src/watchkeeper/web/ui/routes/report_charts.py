@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from watchkeeper.analytics.follow.schemas import FollowReport
 from watchkeeper.analytics.load.schemas import LoadReport
 from watchkeeper.analytics.noise.schemas import NoiseReport
 from watchkeeper.analytics.response.schemas import ResponseReport
@@ -112,3 +113,16 @@ def heat_rows(cells: list[int]) -> list[tuple[str, list[tuple[int, float]]]]:
         (DAYS[day], [(cells[day * 24 + hour], cells[day * 24 + hour] / peak) for hour in range(24)])
         for day in range(7)
     ]
+
+
+def follow_chart(report: FollowReport) -> Any:
+    teams = report.actions_by_team[:BARS]
+    return _chart(
+        "bar",
+        [t.label for t in teams],
+        [
+            {"label": "Open, not overdue", "data": [t.open - t.overdue for t in teams]},
+            {"label": "Overdue", "data": [t.overdue for t in teams]},
+            {"label": "Done", "data": [t.done for t in teams]},
+        ],
+    )

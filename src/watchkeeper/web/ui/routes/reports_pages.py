@@ -1,5 +1,5 @@
-"""The report pages: response, SLA, noise and on-call load, each a plot with its numbers
-in a table beside it, filters in the URL, and the same figures as the API's CSV."""
+"""The report pages: response, SLA, noise, on-call load and follow-through, each a plot
+with its numbers in a table beside it, filters in the URL, and the same figures as the API's CSV."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from watchkeeper.analytics.dimensions import Dimension
+from watchkeeper.analytics.follow import service as follow
 from watchkeeper.analytics.load import service as load
 from watchkeeper.analytics.noise import service as noise
 from watchkeeper.analytics.response import service as response
 from watchkeeper.analytics.sla import service as sla
 from watchkeeper.catalog.services import service as services
+from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, Now, UiViewer
 from watchkeeper.web.ui.routes.report_charts import (
+    follow_chart,
     heat_rows,
     load_chart,
     noise_chart,
@@ -97,3 +100,19 @@ def load_page(
         chart=load_chart(report),
         heat=heat_rows(report.heat_map),
     )
+
+
+@router.get("/follow-through")
+def follow_page(
+    request: Request, _: UiViewer, session: DbSession, now: Now, filters: ReportFilters
+) -> Response:
+    settings = context_of(request).settings
+    report = follow.report(
+        session,
+        window=filters.window,
+        now=now,
+        priorities=settings.required_postmortem_priorities,
+        business_days=settings.postmortem_due_business_days,
+        service_id=filters.service_id,
+    )
+    return _page(request, session, "follow", filters, report=report, chart=follow_chart(report))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from watchkeeper.web.api.v1.reports import load, noise, response, sla
+from watchkeeper.web.api.v1.reports import follow, load, noise, response, sla
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 router.include_router(response.router)
 router.include_router(sla.router)
 router.include_router(noise.router)
 router.include_router(load.router)
+router.include_router(follow.router)

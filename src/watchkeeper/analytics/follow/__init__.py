@@ -1,0 +1,1 @@
+"""The follow-through report: postmortems owed and published, action items and their age."""
