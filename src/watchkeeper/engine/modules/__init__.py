@@ -27,6 +27,7 @@ from watchkeeper.engine.modules import (
     session_cleanup,
     sla_clocks,
     statuspage,
+    weekly_digest,
 )
 from watchkeeper.engine.protocol import EngineModule
 from watchkeeper.pipeline.notify.channels.base import Channel
@@ -85,6 +86,7 @@ def build(
         sla_clocks.SlaClocks(registry),
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
+        weekly_digest.module(settings),
         statuspage.MODULE,
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),

@@ -12,6 +12,7 @@ from watchkeeper.web.api.v1 import (
     checks,
     config,
     contact,
+    digest,
     escalation,
     incident_actions,
     incidents,
@@ -39,6 +40,7 @@ router = APIRouter(
     dependencies=[Depends(refuse_control_text), Depends(refuse_unknown_query)],
 )
 router.include_router(me.router)
+router.include_router(digest.router)
 router.include_router(users.router)
 router.include_router(teams.router)
 router.include_router(tokens.router)
