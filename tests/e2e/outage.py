@@ -88,7 +88,7 @@ class Outage:
 
 
 @contextmanager
-def _inbox() -> Iterator[tuple[Inbox, int]]:
+def inbox_server() -> Iterator[tuple[Inbox, int]]:
     handler, port = Inbox(), free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -98,7 +98,7 @@ def _inbox() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
-def _on_call(api: httpx2.Client, inbox: Inbox, server: ServerProcess) -> tuple[str, str]:
+def on_call(api: httpx2.Client, inbox: Inbox, server: ServerProcess) -> tuple[str, str]:
     """A verified person on call for two services: one paged at once (the load), one whose
     second level pages a minute after the first. Returns their integration keys."""
     user = api.post("/api/v1/users", json={"login": "erin", "name": "Erin"}).json()
@@ -148,18 +148,18 @@ def _load(
             time.sleep(max(0.0, interval - (time.monotonic() - sent)))
 
 
-def _session_cookie(server: ServerProcess, password: str) -> httpx2.Client:
+def session_cookie(server: ServerProcess, password: str, login: str = "admin") -> httpx2.Client:
     browser = httpx2.Client(base_url=server.url, timeout=10.0)
     browser.get("/login")
     csrf = browser.cookies.get("wk_csrf")
-    browser.post("/login", data={"login": "admin", "password": password, "csrf_token": csrf or ""})
+    browser.post("/login", data={"login": login, "password": password, "csrf_token": csrf or ""})
     return browser
 
 
 def run_outage(root: Path, *, seconds: float, interval: float = 0.1, settle: float = 3.0) -> Outage:
     """One outage of `seconds` under load; the figures to check."""
     outage = Outage(seconds=seconds)
-    with private_postgres() as cluster, _inbox() as (inbox, smtp_port):
+    with private_postgres() as cluster, inbox_server() as (inbox, smtp_port):
         env = {
             "WATCHKEEPER_DATABASE_URL": cluster.url,
             "WATCHKEEPER_SMTP_HOST": "127.0.0.1",
@@ -172,8 +172,8 @@ def run_outage(root: Path, *, seconds: float, interval: float = 0.1, settle: flo
         try:
             password = server.admin_password
             with api_client(server, admin_token(root / "data", env)) as api:
-                key, escalating = _on_call(api, inbox, server)
-                browser = _session_cookie(server, password or "")
+                key, escalating = on_call(api, inbox, server)
+                browser = session_cookie(server, password or "")
                 fired = _fire(server, escalating, "Escalating")
                 outage.level_two_due = fired + LEVEL_DELAY
                 # Stop the database so that the second level falls due halfway through.
