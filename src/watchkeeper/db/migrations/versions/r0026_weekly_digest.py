@@ -1,6 +1,6 @@
 """weekly digest: who asked for it, and the last week it went out to them
 
-Revision ID: 0032
+Revision ID: 0026
 Revises: 0025
 Create Date: 2026-12-04 19:40:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 import watchkeeper.db.types
 
-revision: str = "0032"
+revision: str = "0026"
 down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
