@@ -27,10 +27,14 @@ from watchkeeper.engine.modules import (
     session_cleanup,
     sla_clocks,
     statuspage,
+    workflow_calls,
+    workflows,
 )
 from watchkeeper.engine.protocol import EngineModule
 from watchkeeper.pipeline.notify.channels.base import Channel
+from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
 from watchkeeper.pipeline.notify.links import Linker
+from watchkeeper.response.workflows.calls import Caller
 from watchkeeper.settings import Settings
 
 
@@ -86,6 +90,12 @@ def build(
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
         statuspage.MODULE,
+        workflows.Workflows(base_url=settings.resolved_base_url),
+        workflow_calls.WorkflowCalls(
+            caller=Caller(OutboundGuard(settings.outbound_allow)),
+            sealer=sealer,
+            workers=min(notify_workers, 4),
+        ),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
         audit_retention.AuditRetention(keep=timedelta(days=settings.audit_retention_days)),

@@ -28,6 +28,7 @@ from watchkeeper.web.api.v1 import (
     teams,
     tokens,
     users,
+    workflows,
 )
 from watchkeeper.web.api.v1.problem_schema import PROBLEM_RESPONSES
 from watchkeeper.web.deps import refuse_control_text
@@ -61,3 +62,4 @@ router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
+router.include_router(workflows.router)
