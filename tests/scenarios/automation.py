@@ -90,3 +90,32 @@ def runs(h: Harness, workflow_id: int) -> list[dict[str, Any]]:
     listed = h.client.get(f"/api/v1/workflows/{workflow_id}/runs", headers=bearer(h.admin))
     assert listed.status_code == 200, listed.text
     return list(listed.json())
+
+
+def links_that_work(h: Harness) -> None:
+    """From now on the engine signs the links in messages with the app's own key, so a
+    test can follow them (the harness signs with a key of its own)."""
+    from prometheus_client import CollectorRegistry
+
+    from watchkeeper.db.sealing import Sealer
+    from watchkeeper.engine.metrics import EngineMetrics
+    from watchkeeper.engine.modules import build
+    from watchkeeper.engine.runner import Runner
+    from watchkeeper.pipeline.notify.channels.base import Channel
+    from watchkeeper.wiring import linker, secret_key
+
+    channel: Channel = h.channel
+    h.runner = Runner(
+        database=h.db,
+        modules=build(
+            CollectorRegistry(),
+            h.settings,
+            channels={"email": channel, "apprise": channel, "webhook": channel},
+            linker=linker(h.settings),
+            sealer=Sealer(secret_key(h.settings)),
+            notify_workers=0,
+        ),
+        clock=h.clock,
+        metrics=EngineMetrics(CollectorRegistry()),
+        holder="scenario:1:engine",
+    )

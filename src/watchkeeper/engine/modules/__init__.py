@@ -15,6 +15,7 @@ from watchkeeper.engine.modules import (
     check_retention,
     checks,
     correlate,
+    drills,
     escalate,
     event_rates,
     heartbeats,
@@ -90,6 +91,7 @@ def build(
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
         statuspage.MODULE,
+        drills.MODULE,
         workflows.Workflows(base_url=settings.resolved_base_url),
         workflow_calls.WorkflowCalls(
             caller=Caller(OutboundGuard(settings.outbound_allow)),

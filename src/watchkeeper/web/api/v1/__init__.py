@@ -12,6 +12,7 @@ from watchkeeper.web.api.v1 import (
     checks,
     config,
     contact,
+    drills,
     escalation,
     incident_actions,
     incidents,
@@ -63,3 +64,4 @@ router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
 router.include_router(workflows.router)
+router.include_router(drills.router)
