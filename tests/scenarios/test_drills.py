@@ -124,3 +124,18 @@ def test_a_cron_that_does_not_parse_is_refused(h: Harness) -> None:
         )
         assert made.status_code == 422, (cron, made.text)
     assert h.client.get("/api/v1/drills", headers=bearer(h.admin)).json() == []
+
+
+def test_a_drill_does_not_move_the_status_page(h: Harness) -> None:
+    from tests.statuspage.helpers import Pages
+
+    pages = Pages(h.client, h.admin)
+    web = h.service("web")
+    page = pages.page()
+    site = pages.component(page["id"], "Website", service_ids=[web])
+    _fire(h, _drill(h)["id"])
+    h.run_engine()
+    h.run_engine()
+    [incident] = h.incidents()
+    assert incident.status == "triggered"  # open, and a P1 by its critical severity
+    assert pages.status_of(page["id"], site["id"]) == "operational"
