@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from tests.factories import bearer
+from tests.factories import bearer, browser_login
 from tests.scenarios.automation import links_that_work
 from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
@@ -139,3 +139,6 @@ def test_a_drill_does_not_move_the_status_page(h: Harness) -> None:
     [incident] = h.incidents()
     assert incident.status == "triggered"  # open, and a P1 by its critical severity
     assert pages.status_of(page["id"], site["id"]) == "operational"
+    browser_login(h.client, h.admin.login)
+    shown = h.client.get(f"/incidents/{incident.id}")
+    assert 'data-testid="drill"' in shown.text
