@@ -281,3 +281,31 @@ def test_testing_a_workflow_shows_what_it_would_do_and_changes_nothing(
     assert answer["actions"][2]["detail"].startswith(f"would POST to {remote.url('/x')}")
     assert snapshot() == before  # type: ignore[operator]
     assert remote.received == []
+
+
+def test_a_scheduled_workflow_reminds_open_p1s_at_its_time_in_its_zone(h: Harness) -> None:
+    # The clock starts on Thursday 2026-01-15 at 09:00 UTC, 10:00 in Paris.
+    flow = workflow(
+        h,
+        name="Hourly P1 reminder",
+        trigger="schedule",
+        trigger_value="30 * * * *",
+        zone="Europe/Paris",
+        conditions={"priorities": ["P1"]},
+        actions=[{"kind": "add_note", "text": "Still open: time for a stakeholder update"}],
+    )
+    assert flow["next_at"].startswith("2026-01-15T09:30:00")
+    major = declare(h, "Checkout down", impact=1, urgency=1)
+    minor = declare(h, "Typo", impact=4, urgency=4)
+    h.run_engine()
+    assert timeline(h, major, "note") == []
+    h.clock.advance(minutes=30)
+    h.run_engine()
+    h.run_engine()  # the same tick does not run twice
+    assert [e.summary for e in timeline(h, major, "note")] == [
+        "Still open: time for a stakeholder update"
+    ]
+    assert timeline(h, minor, "note") == []
+    [run] = runs(h, flow["id"])
+    assert run["entry_id"] is None
+    assert run["matched"] == ["schedule 30 * * * * (Europe/Paris)", "priority is P1"]

@@ -43,6 +43,8 @@ def _refused(client: TestClient, admin: Person, body: dict[str, Any]) -> dict[st
         (_body(conditions={"service_ids": [999]}), "no service 999"),
         (_body(trigger="priority_changed", trigger_value="P9"), "P1 to P5"),
         (_body(trigger="status_changed", trigger_value="gone"), "status_changed"),
+        (_body(trigger="schedule", trigger_value="61 * * * *"), "does not parse"),
+        (_body(trigger="schedule", trigger_value="0 9 * * mon", zone="Moon/Base"), "time zone"),
         (_body(actions=[]), "at least 1"),
         (_body(actions=[{"kind": "set_fields"}]), "at least one field"),
         (_body(actions=[{"kind": "add_responders"}]), "user, team or schedule"),

@@ -24,6 +24,7 @@ from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.escalation.models import Page
 from watchkeeper.pipeline.ingest.events import Action
 from watchkeeper.response import notices
+from watchkeeper.response.cron import next_fire
 from watchkeeper.response.drills import service
 from watchkeeper.response.drills.models import Drill, DrillRun
 
@@ -42,7 +43,7 @@ def _scheduled(session: Session, now: datetime) -> int:
     for drill in due:
         assert drill.cron is not None
         service.fire(session, drill=drill, user_id=None, now=now)
-        drill.next_at = service.next_fire(drill.cron, drill.zone, now)
+        drill.next_at = next_fire(drill.cron, drill.zone, now)
     return len(due)
 
 

@@ -22,5 +22,5 @@ def unknown_service(service_id: int) -> Invalid:
 def bad_cron(cron: str, problem: str) -> Invalid:
     return Invalid(
         f"the cron expression {cron!r} does not parse: {problem}",
-        errors=[FieldError("body.cron", f"write five fields, e.g. 0 10 * * mon ({problem})")],
+        errors=[FieldError("body.cron", f"{problem}; e.g. 0 10 * * mon")],
     )

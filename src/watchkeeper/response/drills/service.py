@@ -8,9 +8,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from croniter import CroniterBadCronError, croniter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,8 @@ from watchkeeper.catalog.services.models import Service
 from watchkeeper.db.unique import add_unique
 from watchkeeper.pipeline.ingest.events import Action, NormalizedEvent, Severity
 from watchkeeper.pipeline.ingest.writer import Submission, write_batch
+from watchkeeper.response.cron import next_fire
+from watchkeeper.response.cron import problem as cron_problem
 from watchkeeper.response.drills import errors
 from watchkeeper.response.drills.models import Drill, DrillRun
 from watchkeeper.response.drills.schemas import PREFIX, DrillCreate
@@ -25,21 +25,10 @@ from watchkeeper.response.drills.schemas import PREFIX, DrillCreate
 SOURCE = "watchkeeper drill"
 
 
-def next_fire(cron: str, zone: str, after: datetime) -> datetime:
-    """The next time `cron`, read in `zone`, fires after `after` (in UTC)."""
-    local = after.astimezone(ZoneInfo(zone))
-    # Both day fields must match when both are given: `0 10 1-7 * mon` is the first Monday.
-    fired: datetime = croniter(cron, local, day_or=False).get_next(datetime)
-    return fired.astimezone(after.tzinfo)
-
-
 def check_cron(cron: str) -> None:
-    try:
-        croniter(cron, day_or=False)
-    except (CroniterBadCronError, ValueError, KeyError) as exc:
-        raise errors.bad_cron(cron, str(exc) or type(exc).__name__) from None
-    if len(cron.split()) != 5:
-        raise errors.bad_cron(cron, "five fields: minute hour day month weekday")
+    found = cron_problem(cron)
+    if found:
+        raise errors.bad_cron(cron, found)
 
 
 def create(session: Session, *, data: DrillCreate, user_id: int | None, now: datetime) -> Drill:

@@ -17,8 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.db.upsert import insert_for
-from watchkeeper.incidents.models import TimelineEntry
+from watchkeeper.incidents.lifecycle import OPEN
+from watchkeeper.incidents.models import Incident, TimelineEntry
 from watchkeeper.incidents.timeline import Actor, record
+from watchkeeper.response.cron import next_fire
 from watchkeeper.response.workflows import service
 from watchkeeper.response.workflows.matching import ALL_KINDS, Entry, actor_name, evaluate, fires
 from watchkeeper.response.workflows.models import Workflow, WorkflowCursor, WorkflowRun
@@ -29,11 +31,16 @@ from watchkeeper.response.workflows.schemas import ActionResult, DryRunOut, Trig
 BATCH = 200
 MAX_RUNS = 50  # per engine run; the rest waits for the next one
 MAX_DEPTH = 3
+MAX_SCHEDULED = 10  # scheduled workflows per engine run, each over open incidents
 CURSOR = "timeline"
 KIND = "workflow"
 
 
 def run_once(session: Session, now: datetime, *, base_url: str) -> int:
+    return _scheduled(session, now, base_url) + _triggered(session, now, base_url)
+
+
+def _triggered(session: Session, now: datetime, base_url: str) -> int:
     position = _cursor(session)
     workflows = list(session.scalars(select(Workflow).where(Workflow.enabled.is_(True))))
     if not workflows:
@@ -115,11 +122,21 @@ def _run(
     )
     if run_id is None:
         return  # ran already (an entry read twice)
+    depths[(workflow.id, entry.incident_id)] = max(
+        depth, depths.get((workflow.id, entry.incident_id), 0)
+    )
+    _act(session, workflow, run_id, _subject(subject, entry, workflow, base_url), now)
+
+
+def _act(
+    session: Session, workflow: Workflow, run_id: int, subject: Subject, now: datetime
+) -> None:
+    """Do the run's actions, keep their results, and say so on the incident's timeline."""
     actor = Actor(None, actor_name(workflow.id, workflow.name))
     results = execute(
         session,
         actions=service.actions_of(workflow),
-        subject=_subject(subject, entry, workflow, base_url),
+        subject=subject,
         actor=actor,
         now=now,
         run=(workflow.id, run_id),
@@ -127,18 +144,62 @@ def _run(
     run = session.get(WorkflowRun, run_id)
     assert run is not None
     run.results = [result.model_dump() for result in results]
-    depths[(workflow.id, entry.incident_id)] = max(
-        depth, depths.get((workflow.id, entry.incident_id), 0)
-    )
     record(
         session,
-        incident_id=entry.incident_id,
+        incident_id=subject.incident.id,
         kind=KIND,
         summary=_summary(workflow.name, results),
         actor=actor,
         at=now,
         data={"workflow_id": workflow.id, "run_id": run_id, "results": run.results},
     )
+
+
+def _scheduled(session: Session, now: datetime, base_url: str) -> int:
+    """Scheduled workflows now due act on each open incident that meets their conditions;
+    moving `next_at` in the same transaction makes each tick run once."""
+    due = session.scalars(
+        select(Workflow)
+        .where(
+            Workflow.enabled.is_(True),
+            Workflow.trigger == Trigger.SCHEDULE.value,
+            Workflow.next_at <= now,
+        )
+        .order_by(Workflow.next_at)
+        .limit(MAX_SCHEDULED)
+    ).all()
+    if not due:
+        return 0
+    open_ids = session.scalars(
+        select(Incident.id)
+        .where(Incident.status.in_(list(OPEN)))
+        .order_by(Incident.id.desc())
+        .limit(MAX_RUNS)
+    ).all()
+    loaded = load(session, open_ids)
+    runs = 0
+    for workflow in due:
+        said = f"schedule {workflow.trigger_value} ({workflow.zone})"
+        for subject in loaded.values():
+            matched, missing = evaluate(service.conditions_of(workflow), subject.facts, now)
+            if missing:
+                continue
+            run = WorkflowRun(
+                workflow_id=workflow.id,
+                incident_id=subject.incident.id,
+                entry_id=None,
+                depth=0,
+                at=now,
+                matched=[said, *matched],
+                results=[],
+            )
+            session.add(run)
+            session.flush()
+            tick = Entry(0, subject.incident.id, "schedule", said, "engine", now)
+            _act(session, workflow, run.id, _subject(subject, tick, workflow, base_url), now)
+            runs += 1
+        workflow.next_at = next_fire(workflow.trigger_value, workflow.zone, now)
+    return runs + len(due)
 
 
 def dry_run(

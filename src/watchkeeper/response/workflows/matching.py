@@ -24,6 +24,7 @@ KINDS: dict[Trigger, tuple[str, ...]] = {
     Trigger.SLA_WARNING: ("sla_warning",),
     Trigger.SLA_BREACH: ("sla_breach",),
     Trigger.NOTE_TAGGED: ("note",),
+    Trigger.SCHEDULE: (),  # not an entry: the engine fires these by the clock
 }
 ALL_KINDS = tuple(sorted({kind for kinds in KINDS.values() for kind in kinds}))
 ACTOR = re.compile(r"^workflow #(\d+)\b")

@@ -23,6 +23,9 @@ class Workflow(Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     trigger: Mapped[str] = mapped_column(String(30))
     trigger_value: Mapped[str] = mapped_column(String(100), default="")
+    # A `schedule` workflow: its cron is `trigger_value`, read in `zone`; due at `next_at`.
+    zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    next_at: Mapped[datetime | None] = mapped_column(index=True)
     conditions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     secret: Mapped[str] = mapped_column(Text)
@@ -45,7 +48,7 @@ class WorkflowRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow_id: Mapped[int] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
-    entry_id: Mapped[int]
+    entry_id: Mapped[int | None]  # None: a scheduled run
     depth: Mapped[int] = mapped_column(default=0)
     at: Mapped[datetime]
     matched: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -15,6 +15,7 @@ from watchkeeper.core.matchers import Matcher
 from watchkeeper.core.patch import Patch
 from watchkeeper.core.text import Multiline, NonBlank
 from watchkeeper.incidents.schemas import Level, PriorityLabel
+from watchkeeper.response import cron
 
 Name = Annotated[NonBlank, Field(max_length=100)]
 Template = Annotated[NonBlank, Field(max_length=20_000)]
@@ -34,6 +35,7 @@ class Trigger(enum.StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
     NOTE_TAGGED = "note_tagged"  # value: the tag, written #tag in the note
+    SCHEDULE = "schedule"  # value: a cron expression, read in the workflow's zone
 
 
 class Hours(BaseModel):
@@ -154,8 +156,10 @@ class WorkflowCreate(BaseModel):
     trigger_value: str = Field(
         default="",
         max_length=100,
-        description="The priority (P1..P5), status or tag the trigger waits for.",
+        description="The priority (P1..P5), status or tag the trigger waits for; the cron "
+        "expression of a `schedule`.",
     )
+    zone: TimeZone = Field(default="UTC", description="The zone a `schedule` is read in.")
     conditions: Conditions = Field(default_factory=Conditions)
     actions: list[Action] = Field(min_length=1, max_length=20)
 
@@ -172,6 +176,8 @@ def check_trigger(trigger: Trigger, value: str) -> None:
         raise ValueError("trigger_value: priority_changed waits for a priority, P1 to P5")
     if trigger is Trigger.STATUS_CHANGED and value not in STATUSES:
         raise ValueError(f"trigger_value: status_changed waits for one of {', '.join(STATUSES)}")
+    if trigger is Trigger.SCHEDULE and (found := cron.problem(value)):
+        raise ValueError(f"trigger_value: the cron expression {value!r} does not parse: {found}")
     if trigger is Trigger.NOTE_TAGGED and not _TAG.match(value.removeprefix("#")):
         raise ValueError("trigger_value: note_tagged waits for a tag of letters, digits, - or _")
     fixed = (
@@ -199,6 +205,8 @@ class WorkflowOut(BaseModel):
     enabled: bool
     trigger: Trigger
     trigger_value: str
+    zone: str
+    next_at: datetime | None
     conditions: Conditions
     actions: list[Action]
     created_at: datetime
@@ -220,7 +228,7 @@ class RunOut(BaseModel):
     id: int
     workflow_id: int
     incident_id: int
-    entry_id: int
+    entry_id: int | None = Field(description="The timeline entry it acted on; null: scheduled")
     depth: int
     at: datetime
     matched: list[str]

@@ -22,6 +22,7 @@ from watchkeeper.oncall.schedules.models import Schedule
 from watchkeeper.pipeline.notify.channels.addresses import unusable
 from watchkeeper.pipeline.notify.channels.guard import OutboundGuard, Refused
 from watchkeeper.pipeline.notify.channels.webhook import new_secret
+from watchkeeper.response.cron import next_fire
 from watchkeeper.response.workflows import errors, templates
 from watchkeeper.response.workflows.models import Workflow
 from watchkeeper.response.workflows.schemas import (
@@ -54,12 +55,17 @@ def create(
     """Save a workflow; returns it and its webhook signing secret (shown once)."""
     vet(session, conditions=data.conditions, actions=data.actions, guard=guard)
     secret = new_secret()
+    value = data.trigger_value.strip()
+    if data.trigger is Trigger.NOTE_TAGGED:
+        value = value.removeprefix("#")
     workflow = Workflow(
         name=data.name,
         description=data.description,
         enabled=data.enabled,
         trigger=data.trigger.value,
-        trigger_value=data.trigger_value.strip().removeprefix("#"),
+        trigger_value=value,
+        zone=data.zone,
+        next_at=next_fire(value, data.zone, now) if data.trigger is Trigger.SCHEDULE else None,
         conditions=data.conditions.model_dump(mode="json"),
         actions=_ACTIONS.dump_python(data.actions, mode="json"),
         secret=sealer.seal(secret),
@@ -125,6 +131,8 @@ def out(workflow: Workflow) -> WorkflowOut:
         enabled=workflow.enabled,
         trigger=Trigger(workflow.trigger),
         trigger_value=workflow.trigger_value,
+        zone=workflow.zone,
+        next_at=workflow.next_at,
         conditions=conditions_of(workflow),
         actions=actions_of(workflow),
         created_at=workflow.created_at,

@@ -2,7 +2,7 @@
 
 Revision ID: 0028
 Revises: 0025
-Create Date: 2026-12-04 18:50:29.826043
+Create Date: 2026-12-04 19:19:33.337897
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("trigger", sa.String(length=30), nullable=False),
         sa.Column("trigger_value", sa.String(length=100), nullable=False),
+        sa.Column("zone", sa.String(length=64), nullable=False),
+        sa.Column("next_at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("conditions", sa.JSON(), nullable=False),
         sa.Column("actions", sa.JSON(), nullable=False),
         sa.Column("secret", sa.Text(), nullable=False),
@@ -50,6 +52,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workflows")),
         sa.UniqueConstraint("name", name=op.f("uq_workflows_name")),
     )
+    with op.batch_alter_table("workflows", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_workflows_next_at"), ["next_at"], unique=False)
+
     op.create_table(
         "drills",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -128,7 +133,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workflow_id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=True),
         sa.Column("depth", sa.Integer(), nullable=False),
         sa.Column("at", watchkeeper.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("matched", sa.JSON(), nullable=False),
@@ -216,5 +221,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_drills_next_at"))
 
     op.drop_table("drills")
+    with op.batch_alter_table("workflows", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_workflows_next_at"))
+
     op.drop_table("workflows")
     op.drop_table("workflow_cursors")
