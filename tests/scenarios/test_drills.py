@@ -64,6 +64,10 @@ def test_a_drill_pages_through_the_pipeline_and_records_the_ack_by_link(h: Harne
     [incident] = h.incidents()
     assert incident.title.startswith("[DRILL] Monthly")
     assert incident.status == "resolved"  # the drill's alert resolved once answered
+    record = h.client.get(f"/api/v1/users/{alice.id}/training", headers=bearer(h.admin)).json()
+    assert (record["drills_paged"], record["drills_acknowledged"]) == (1, 1)
+    assert record["median_ack_seconds"] == 180
+    assert record["drills"][0]["drill"] == "Monthly"
 
 
 def test_a_drill_nobody_acknowledges_is_reported_to_its_creator(h: Harness) -> None:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from statistics import median
+
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.incidents.models import Incident
 from watchkeeper.response.drills.models import Drill, DrillRun
-from watchkeeper.response.drills.schemas import DrillOut, DrillRunOut, Paged
+from watchkeeper.response.drills.schemas import (
+    DrillOut,
+    DrillRunOut,
+    Paged,
+    TrainingDrill,
+    TrainingRecord,
+)
 
 
 def not_a_drill() -> ColumnElement[bool]:
@@ -51,3 +60,43 @@ def run_out(run: DrillRun) -> DrillRunOut:
 
 def drill_out(drill: Drill) -> DrillOut:
     return DrillOut.model_validate(drill, from_attributes=True)
+
+
+TRAINING_SCAN = 1000  # the latest drill runs a training record looks through
+
+
+def training(session: Session, *, user_id: int, login: str) -> TrainingRecord:
+    """The person's drills among the latest runs: paged by, acknowledged, in how long."""
+    rows = session.execute(
+        select(DrillRun, Drill.name)
+        .join(Drill, Drill.id == DrillRun.drill_id)
+        .where(DrillRun.status != "fired")
+        .order_by(DrillRun.id.desc())
+        .limit(TRAINING_SCAN)
+    ).all()
+    taken = []
+    for run, name in rows:
+        mine = [page for page in run.paged if page.get("user_id") == user_id]
+        if not mine:
+            continue
+        acked = run.acknowledged_by == login
+        taken.append(
+            TrainingDrill(
+                run_id=run.id,
+                drill=name,
+                fired_at=run.fired_at,
+                paged_at=datetime.fromisoformat(str(mine[0]["at"])),
+                status=run.status,
+                acknowledged_by_them=acked,
+                ack_seconds=run.ack_seconds if acked else None,
+            )
+        )
+    times = [d.ack_seconds for d in taken if d.ack_seconds is not None]
+    return TrainingRecord(
+        user_id=user_id,
+        login=login,
+        drills_paged=len(taken),
+        drills_acknowledged=len(times),
+        median_ack_seconds=float(median(times)) if times else None,
+        drills=taken,
+    )

@@ -58,3 +58,24 @@ class DrillOut(BaseModel):
     zone: str
     next_at: datetime | None
     created_at: datetime
+
+
+class TrainingDrill(BaseModel):
+    run_id: int
+    drill: str
+    fired_at: datetime
+    paged_at: datetime
+    status: str
+    acknowledged_by_them: bool
+    ack_seconds: int | None = Field(description="When they acknowledged it: how long it took.")
+
+
+class TrainingRecord(BaseModel):
+    """The drills a person was paged by, and how fast they answered."""
+
+    user_id: int
+    login: str
+    drills_paged: int
+    drills_acknowledged: int
+    median_ack_seconds: float | None
+    drills: list[TrainingDrill]

@@ -7,10 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from watchkeeper.catalog.users.models import User
+from watchkeeper.core.errors import NotFound
 from watchkeeper.core.ids import Id
 from watchkeeper.response.drills import queries
 from watchkeeper.response.drills import service as drills
-from watchkeeper.response.drills.schemas import DrillCreate, DrillOut, DrillRunOut
+from watchkeeper.response.drills.schemas import DrillCreate, DrillOut, DrillRunOut, TrainingRecord
 from watchkeeper.web.deps import ApiResponder, ApiViewer, DbSession, Now
 
 router = APIRouter(tags=["drills"])
@@ -61,3 +63,11 @@ def list_runs(
 ) -> list[DrillRunOut]:
     drills.get(session, drill_id=drill_id)
     return queries.runs(session, drill_id=drill_id, limit=limit)
+
+
+@router.get("/users/{user_id}/training", summary="A person's training record: drills and ack times")
+def training(_: ApiViewer, session: DbSession, user_id: Id) -> TrainingRecord:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    return queries.training(session, user_id=user.id, login=user.login)
