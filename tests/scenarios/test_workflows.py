@@ -309,3 +309,31 @@ def test_a_scheduled_workflow_reminds_open_p1s_at_its_time_in_its_zone(h: Harnes
     [run] = runs(h, flow["id"])
     assert run["entry_id"] is None
     assert run["matched"] == ["schedule 30 * * * * (Europe/Paris)", "priority is P1"]
+
+
+def test_an_sla_breach_and_a_priority_change_each_trigger_their_workflow(h: Harness) -> None:
+    workflow(
+        h,
+        name="Breach",
+        trigger="sla_breach",
+        actions=[{"kind": "add_note", "text": "SLA missed on {{ incident.priority }}"}],
+    )
+    workflow(
+        h,
+        name="Now P1",
+        trigger="priority_changed",
+        trigger_value="P1",
+        actions=[{"kind": "add_task", "title": "Open a bridge"}],
+    )
+    number = declare(h, impact=2, urgency=2)
+    h.client.patch(
+        f"/api/v1/incidents/{number}", json={"impact": 1, "urgency": 1}, headers=bearer(h.admin)
+    )
+    h.run_engine()
+    tasks = h.client.get(f"/api/v1/incidents/{number}/tasks", headers=bearer(h.admin)).json()
+    assert [task["title"] for task in tasks] == ["Open a bridge"]
+    assert timeline(h, number, "note") == []
+    h.clock.advance(days=2)
+    h.run_engine()
+    notes = [e.summary for e in timeline(h, number, "note")]
+    assert notes[0] == "SLA missed on P1"

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.users.models import User
@@ -39,6 +41,8 @@ from watchkeeper.response.workflows.schemas import (
     CallOut,
     SetFields,
 )
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,14 @@ def execute(
         except (WatchkeeperError, templates.Unrenderable) as exc:
             results.append(
                 ActionResult(position=position, kind=action.kind, ok=False, detail=str(exc)[:500])
+            )
+        except OperationalError:
+            raise  # the database, not the action: the engine retries the whole run
+        except Exception as exc:  # a bug in one action must not stop the others
+            log.exception("workflow action failed", kind=action.kind)
+            detail = f"internal error ({type(exc).__name__})"
+            results.append(
+                ActionResult(position=position, kind=action.kind, ok=False, detail=detail)
             )
     return results
 
