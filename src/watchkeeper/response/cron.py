@@ -16,6 +16,8 @@ def problem(cron: str) -> str | None:
         croniter(cron, day_or=False)
     except (CroniterBadCronError, ValueError, KeyError) as exc:
         return str(exc) or type(exc).__name__
+    except Exception as exc:  # croniter has other ways to say no; none is a server error
+        return type(exc).__name__
     return None
 
 

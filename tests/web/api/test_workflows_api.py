@@ -30,6 +30,10 @@ def _refused(client: TestClient, admin: Person, body: dict[str, Any]) -> dict[st
     [
         (_body(actions=[{"kind": "add_note", "text": "{{ incident.nope }}"}]), "nope"),
         (_body(actions=[{"kind": "add_note", "text": "{% if %}"}]), "does not render"),
+        (_body(actions=[{"kind": "add_note", "text": "{{ 9**9**9 }}"}]), "not allowed"),
+        (_body(actions=[{"kind": "add_note", "text": "{{ 1 / 0 }}"}]), "division by zero"),
+        (_body(actions=[{"kind": "add_note", "text": "{{ ''.__class__ }}"}]), "unsafe"),
+        (_body(actions=[{"kind": "webhook", "url": "http://[::1/x"}]), "not a valid URL"),
         (_body(actions=[{"kind": "webhook", "url": "https://a.example", "body": "{ x"}]), "JSON"),
         (_body(actions=[{"kind": "webhook", "url": "http://10.1.2.3/hook"}]), "not allowed"),
         (_body(actions=[{"kind": "webhook", "url": "http://169.254.169.254/"}]), "not allowed"),

@@ -184,6 +184,8 @@ def check_url(url: str, where: str, guard: OutboundGuard) -> None:
         guard.check_url(url)
     except Refused as exc:
         raise errors.url_refused(where, str(exc)) from None
+    except (ValueError, UnicodeError):  # a malformed host, an impossible name
+        raise errors.url_refused(where, "not a valid URL") from None
 
 
 def _template(source: str, where: str, *, as_json: bool) -> None:
