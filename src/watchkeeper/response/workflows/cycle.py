@@ -42,23 +42,27 @@ def run_once(session: Session, now: datetime, *, base_url: str) -> int:
 
 def _triggered(session: Session, now: datetime, base_url: str) -> int:
     position = _cursor(session)
+    # The newest entry first: entries committed after this statement wait for the next run
+    # rather than being skipped over (on PostgreSQL each statement sees new commits).
+    last = session.scalar(select(func.max(TimelineEntry.id))) or 0
     workflows = list(session.scalars(select(Workflow).where(Workflow.enabled.is_(True))))
-    if not workflows:
+    if not workflows or last <= position:
         # Nothing to run: skip ahead, so a workflow made later starts from there.
-        last = session.scalar(select(func.max(TimelineEntry.id))) or 0
         if last > position:
             _move(session, last)
         return 0
     rows = session.scalars(
         select(TimelineEntry)
-        .where(TimelineEntry.id > position, TimelineEntry.kind.in_(ALL_KINDS))
+        .where(
+            TimelineEntry.id > position,
+            TimelineEntry.id <= last,
+            TimelineEntry.kind.in_(ALL_KINDS),
+        )
         .order_by(TimelineEntry.id)
         .limit(BATCH)
     ).all()
     if not rows:
-        last = session.scalar(select(func.max(TimelineEntry.id))) or 0
-        if last > position:
-            _move(session, last)
+        _move(session, last)
         return 0
     entries = [_entry(row) for row in rows]
     loaded = load(session, {entry.incident_id for entry in entries})
