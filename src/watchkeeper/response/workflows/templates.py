@@ -7,9 +7,10 @@ then, not discovered at 3 a.m."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -56,9 +57,15 @@ class Unrenderable(Exception):
     """The template has an error (syntax, unknown name, not JSON where JSON is needed)."""
 
 
+@lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    """Compiling costs milliseconds; workflows render the same few templates over and over."""
+    return _ENV.from_string(source)
+
+
 def render(source: str, context: dict[str, Any]) -> str:
     try:
-        text = _ENV.from_string(source).render(context)
+        text = _compiled(source).render(context)
     except TemplateError as exc:
         raise Unrenderable(f"{type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # e.g. {{ 1 / 0 }}: the template's error, said plainly
