@@ -75,6 +75,9 @@ def build(
             flap_changes=settings.flap_changes,
             flap_window=timedelta(minutes=settings.flap_window_minutes),
         ),
+        # Right after correlation: a drill's incident is known as one before anything
+        # later in the turn (workflows, status pages) looks at it.
+        drills.MODULE,
         recurrence.MODULE,
         escalate.MODULE,
         notify_plan.MODULE,
@@ -91,7 +94,6 @@ def build(
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
         statuspage.MODULE,
-        drills.MODULE,
         workflows.Workflows(base_url=settings.resolved_base_url),
         workflow_calls.WorkflowCalls(
             caller=Caller(OutboundGuard(settings.outbound_allow)),
