@@ -17,6 +17,7 @@ from tests.factories import bearer
 from tests.scenarios.harness import Harness
 from tests.unit.channel_support import QuietServer
 from watchkeeper.incidents.models import TimelineEntry
+from watchkeeper.settings import Settings
 
 
 @dataclass
@@ -92,9 +93,10 @@ def runs(h: Harness, workflow_id: int) -> list[dict[str, Any]]:
     return list(listed.json())
 
 
-def links_that_work(h: Harness) -> None:
+def links_that_work(h: Harness, settings: Settings | None = None) -> None:
     """From now on the engine signs the links in messages with the app's own key, so a
-    test can follow them (the harness signs with a key of its own)."""
+    test can follow them (the harness signs with a key of its own); `settings` gives the
+    engine settings of its own (the web app keeps the harness's)."""
     from prometheus_client import CollectorRegistry
 
     from watchkeeper.db.sealing import Sealer
@@ -109,7 +111,7 @@ def links_that_work(h: Harness) -> None:
         database=h.db,
         modules=build(
             CollectorRegistry(),
-            h.settings,
+            settings or h.settings,
             channels={"email": channel, "apprise": channel, "webhook": channel},
             linker=linker(h.settings),
             sealer=Sealer(secret_key(h.settings)),

@@ -12,7 +12,15 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests.factories import bearer
-from tests.scenarios.automation import Endpoint, declare, endpoint, runs, timeline, workflow
+from tests.scenarios.automation import (
+    Endpoint,
+    declare,
+    endpoint,
+    links_that_work,
+    runs,
+    timeline,
+    workflow,
+)
 from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
 from watchkeeper.db.session import Database
@@ -337,3 +345,42 @@ def test_an_sla_breach_and_a_priority_change_each_trigger_their_workflow(h: Harn
     h.run_engine()
     notes = [e.summary for e in timeline(h, number, "note")]
     assert notes[0] == "SLA missed on P1"
+
+
+def test_the_guard_is_asked_again_when_the_call_is_sent(h: Harness, remote: Endpoint) -> None:
+    """Allowed when saved, refused when sent (the admin narrowed the networks, or the
+    name now resolves elsewhere): the call is not made, and not retried."""
+    flow = workflow(
+        h,
+        name="Inside",
+        trigger="incident_opened",
+        actions=[{"kind": "webhook", "url": remote.url("/inside")}],
+    )
+    links_that_work(h, h.settings.model_copy(update={"outbound_allow_cidrs": ""}))
+    number = declare(h)
+    h.run_engine()
+    h.clock.advance(minutes=30)
+    h.run_engine()
+    assert remote.received == []
+    [result] = timeline(h, number, "workflow_call")
+    assert "not sent" in result.summary
+    assert "127.0.0.1 is not allowed" in result.summary
+    [run] = runs(h, flow["id"])
+    assert run["results"][0]["ok"] is False
+
+
+def test_reading_the_same_entries_again_runs_nothing_twice(h: Harness) -> None:
+    from sqlalchemy import update
+
+    from watchkeeper.response.workflows.models import WorkflowCursor
+
+    flow = workflow(
+        h, name="Once", trigger="incident_opened", actions=[{"kind": "add_note", "text": "hi"}]
+    )
+    number = declare(h)
+    h.run_engine()
+    with h.db.transaction() as session:
+        session.execute(update(WorkflowCursor).values(entry_id=0))  # as if read again
+    h.run_engine()
+    assert len(runs(h, flow["id"])) == 1
+    assert [e.summary for e in timeline(h, number, "note")] == ["hi"]
