@@ -67,3 +67,20 @@ def test_a_drill_is_fired_from_the_page_and_shown_with_its_badge(
     assert "fired" in fired.text
     runs = client.get(f"/api/v1/drills/{drill['id']}/runs", headers=bearer(responder)).json()
     assert [run["status"] for run in runs] == ["fired"]
+
+
+def test_an_admin_turns_a_workflow_off_and_deletes_it(client: TestClient, admin: Person) -> None:
+    csrf = browser_login(client, admin.login)
+    client.post("/automation/workflows", data={"csrf_token": csrf, "source": GOOD})
+    [flow] = client.get("/api/v1/workflows", headers=bearer(admin)).json()
+    page = f"/automation/workflows/{flow['id']}"
+    off = client.post(f"{page}/enabled", data={"csrf_token": csrf, "enabled": "off"})
+    assert off.status_code == 200
+    assert "Turn on" in off.text
+    assert (
+        client.get(f"/api/v1/workflows/{flow['id']}", headers=bearer(admin)).json()["enabled"]
+        is False
+    )
+    gone = client.post(f"{page}/delete", data={"csrf_token": csrf})
+    assert gone.status_code == 200
+    assert client.get("/api/v1/workflows", headers=bearer(admin)).json() == []

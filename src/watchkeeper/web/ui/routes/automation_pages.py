@@ -19,7 +19,7 @@ from watchkeeper.response.drills import queries as drill_queries
 from watchkeeper.response.drills import service as drills
 from watchkeeper.response.workflows import cycle, queries
 from watchkeeper.response.workflows import service as workflows
-from watchkeeper.response.workflows.schemas import DryRunOut, WorkflowCreate
+from watchkeeper.response.workflows.schemas import DryRunOut, WorkflowCreate, WorkflowUpdate
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import attempt, validation_messages
@@ -138,4 +138,29 @@ def fire(request: Request, principal: UiViewer, drill_id: Id) -> Response:
     )
     if not outcome.ok:
         return _list(request, errors=outcome.errors, status=422)
+    return RedirectResponse("/automation", status_code=303)
+
+
+@router.post("/workflows/{workflow_id}/enabled")
+def switch(request: Request, principal: UiViewer, workflow_id: Id, form: FormBody) -> Response:
+    """Turn a workflow on or off (its actions are checked again, as on every save)."""
+    principal.require(Role.ADMIN)
+    ctx = context_of(request)
+    data = WorkflowUpdate(enabled=form.get("enabled") == "on")
+    guard, now = OutboundGuard(ctx.settings.outbound_allow), ctx.clock.now()
+    outcome = attempt(
+        request,
+        lambda s: workflows.update(s, workflow_id=workflow_id, data=data, guard=guard, now=now).id,
+    )
+    if not outcome.ok:
+        return _page(request, workflow_id, errors=outcome.errors, status=422)
+    return RedirectResponse(f"/automation/workflows/{workflow_id}", status_code=303)
+
+
+@router.post("/workflows/{workflow_id}/delete")
+def remove(request: Request, principal: UiViewer, workflow_id: Id) -> Response:
+    principal.require(Role.ADMIN)
+    outcome = attempt(request, lambda s: workflows.delete(s, workflow_id=workflow_id))
+    if not outcome.ok:
+        return _page(request, workflow_id, errors=outcome.errors, status=422)
     return RedirectResponse("/automation", status_code=303)
