@@ -96,6 +96,10 @@ def test_a_drill_counts_in_no_report(h: Harness) -> None:
     with h.db.transaction(write=False) as session:
         assert session.scalars(select(Incident.id)).all() == [1]
         assert session.scalars(select(Incident.id).where(counted(window))).all() == []
+    h.clock.advance(timedelta(minutes=1))  # the report's range ends now, exclusive
+    noise = h.client.get("/api/v1/reports/noise?since=30d", headers=bearer(h.admin)).json()
+    assert noise["alerts"] == 0
+    assert noise["by_fingerprint"] == []
 
 
 def test_a_scheduled_drill_fires_at_its_time_in_its_zone(h: Harness) -> None:

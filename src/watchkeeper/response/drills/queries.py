@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.incidents.models import Incident
+from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.response.drills.models import Drill, DrillRun
 from watchkeeper.response.drills.schemas import (
     DrillOut,
@@ -100,3 +101,8 @@ def training(session: Session, *, user_id: int, login: str) -> TrainingRecord:
         median_ack_seconds=float(median(times)) if times else None,
         drills=taken,
     )
+
+
+def not_a_drill_alert() -> ColumnElement[bool]:
+    """Alerts that no drill sent (a drill's event carries its run's key as dedup key)."""
+    return Alert.fingerprint.not_in(select(DrillRun.dedup_key).scalar_subquery())
