@@ -26,6 +26,7 @@ from watchkeeper.cli import (
     statuspage,
     tokens,
     users,
+    workflows,
 )
 
 app = typer.Typer(
@@ -58,6 +59,8 @@ app.add_typer(actions.app, name="action")
 app.add_typer(problems.app, name="problem")
 app.add_typer(statuspage.app, name="status-page")
 app.add_typer(reports.app, name="report")
+app.add_typer(workflows.app, name="workflow")
+app.add_typer(workflows.drill_app, name="drill")
 
 
 def _version(value: bool) -> None:

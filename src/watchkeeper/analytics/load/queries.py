@@ -18,6 +18,7 @@ from watchkeeper.incidents.models import Incident
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.resolver import Shift
 from watchkeeper.pipeline.escalation.models import Page
+from watchkeeper.response.drills.queries import not_a_drill
 
 NONE = "(none)"
 SHIFT_SPAN = timedelta(days=366)  # what the schedule resolver answers for at once
@@ -31,7 +32,7 @@ def pages(session: Session, *, window: ReportRange, service_id: int | None) -> l
         .select_from(Page)
         .join(Incident, Incident.id == Page.incident_id)
         .join(Service, Service.id == Incident.service_id)
-        .where(Page.created_at >= window.start, Page.created_at < window.end)
+        .where(Page.created_at >= window.start, Page.created_at < window.end, not_a_drill())
         .group_by(Page.user_id, Service.owner_team_id, minute)
     )
     if service_id is not None:

@@ -25,6 +25,7 @@ from watchkeeper.catalog.services.models import Service
 from watchkeeper.incidents.models import Incident
 from watchkeeper.pipeline.correlate.models import Alert
 from watchkeeper.pipeline.escalation.models import Page
+from watchkeeper.response.drills.queries import not_a_drill_alert
 
 
 def _n(condition: ColumnElement[bool]) -> Any:
@@ -36,7 +37,11 @@ def alert_name() -> ColumnElement[str]:
 
 
 def _where(window: ReportRange, service_id: int | None) -> list[ColumnElement[bool]]:
-    found = [Alert.first_seen_at >= window.start, Alert.first_seen_at < window.end]
+    found = [
+        Alert.first_seen_at >= window.start,
+        Alert.first_seen_at < window.end,
+        not_a_drill_alert(),
+    ]
     if service_id is not None:
         found.append(Alert.service_id == service_id)
     return found

@@ -15,6 +15,7 @@ from watchkeeper.engine.modules import (
     check_retention,
     checks,
     correlate,
+    drills,
     escalate,
     event_rates,
     heartbeats,
@@ -28,10 +29,14 @@ from watchkeeper.engine.modules import (
     sla_clocks,
     statuspage,
     weekly_digest,
+    workflow_calls,
+    workflows,
 )
 from watchkeeper.engine.protocol import EngineModule
 from watchkeeper.pipeline.notify.channels.base import Channel
+from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
 from watchkeeper.pipeline.notify.links import Linker
+from watchkeeper.response.workflows.calls import Caller
 from watchkeeper.settings import Settings
 
 
@@ -71,6 +76,9 @@ def build(
             flap_changes=settings.flap_changes,
             flap_window=timedelta(minutes=settings.flap_window_minutes),
         ),
+        # Right after correlation: a drill's incident is known as one before anything
+        # later in the turn (workflows, status pages) looks at it.
+        drills.MODULE,
         recurrence.MODULE,
         escalate.MODULE,
         notify_plan.MODULE,
@@ -88,6 +96,12 @@ def build(
         action_reminders.module(settings),
         weekly_digest.module(settings),
         statuspage.MODULE,
+        workflows.Workflows(base_url=settings.resolved_base_url),
+        workflow_calls.WorkflowCalls(
+            caller=Caller(OutboundGuard(settings.outbound_allow)),
+            sealer=sealer,
+            workers=min(notify_workers, 4),
+        ),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
         audit_retention.AuditRetention(keep=timedelta(days=settings.audit_retention_days)),

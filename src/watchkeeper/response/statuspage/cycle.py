@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from watchkeeper.incidents.lifecycle import OPEN
 from watchkeeper.incidents.models import Incident
+from watchkeeper.response.drills.queries import not_a_drill
 from watchkeeper.response.statuspage.models import (
     Component,
     ComponentService,
@@ -70,7 +71,7 @@ def refresh(session: Session, now: datetime, *, page_ids: Sequence[int] | None =
         select(ComponentService.component_id, Incident.priority)
         .join(Incident, Incident.service_id == ComponentService.service_id)
         .join(Component, Component.id == ComponentService.component_id)
-        .where(Incident.status.in_(list(OPEN)), page_filter)
+        .where(Incident.status.in_(list(OPEN)), not_a_drill(), page_filter)
         .distinct()
     ):
         priorities[component_id].add(priority)

@@ -13,6 +13,7 @@ from watchkeeper.web.api.v1 import (
     config,
     contact,
     digest,
+    drills,
     escalation,
     incident_actions,
     incidents,
@@ -29,6 +30,7 @@ from watchkeeper.web.api.v1 import (
     teams,
     tokens,
     users,
+    workflows,
 )
 from watchkeeper.web.api.v1.problem_schema import PROBLEM_RESPONSES
 from watchkeeper.web.deps import refuse_control_text
@@ -63,3 +65,5 @@ router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
+router.include_router(workflows.router)
+router.include_router(drills.router)

@@ -36,6 +36,7 @@ from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.pages import urgency_of
 from watchkeeper.pipeline.escalation.schemas import PageIn
+from watchkeeper.response.drills.queries import drill_incidents
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
@@ -90,6 +91,7 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
         "codes": list(ResolutionCode),
         "targets": choices(session),
         "policies": policies,
+        "drill": bool(drill_incidents(session, [incident.id])),
         **learning.incident_context(session, incident, now=now, zone=zone),
     }
 

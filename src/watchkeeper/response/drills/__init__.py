@@ -1,0 +1,1 @@
+"""Drills: test incidents fired through the real pipeline, and who answered them."""

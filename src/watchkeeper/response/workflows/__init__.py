@@ -1,0 +1,1 @@
+"""Workflows: automation rules that act on incident events."""
