@@ -25,6 +25,7 @@ from watchkeeper.web.api.v1 import (
     schedules,
     status_incidents,
     status_pages,
+    suggestions,
     teams,
     tokens,
     users,
@@ -61,3 +62,4 @@ router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
+router.include_router(suggestions.router)

@@ -1,0 +1,128 @@
+"""Engine module: train the suggestion model and suggest for each new incident.
+
+A run writes a model that finished training, checks (at most every `CHECK`) whether
+the data changed enough to train again, and suggests for a batch of incidents that were
+committed without one. Training reads its examples in the run, then, once that
+transaction has committed, fits them on a thread: no transaction stays open and no
+other module waits while it fits (the page path never depends on it). The next run
+writes the model, and the engine is woken for it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from watchkeeper.response.suggestions import cycle
+from watchkeeper.response.suggestions.data import Snapshot
+from watchkeeper.response.suggestions.learn import Example, Model, train
+
+CHECK = timedelta(minutes=1)
+
+
+class Suggestions:
+    name = "suggestions"
+    version = 1
+    interval = 2.0
+    wakeable = True
+    # The model in memory is this process's; one engine at a time keeps runs simple.
+    exclusive = True
+    batch_limit: int | None = cycle.BATCH
+
+    def __init__(
+        self,
+        *,
+        retrain_every: timedelta,
+        auto_apply: float | None = None,
+        background: bool = True,
+    ) -> None:
+        self.retrain_every = retrain_every
+        self.auto_apply = auto_apply
+        # Inline (tests, one-shot commands) the run trains and writes the model itself.
+        self.background = background
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._finished: cycle.Trained | None = None
+        self._queued: tuple[list[Example], Snapshot] | None = None
+        self._checked_at: datetime | None = None
+        self._model: tuple[int, Model] | None = None
+        self._closed = False
+
+    def run_once(self, session: Session, now: datetime) -> int:
+        handled = 0
+        with self._lock:
+            finished, self._finished = self._finished, None
+        if finished is not None:
+            self._model = (cycle.store(session, finished, now), finished.model)
+            handled += 1
+        if self._check_due(now):
+            self._checked_at = now
+            change = cycle.training_due(session, now, every=self.retrain_every)
+            if change is not None:
+                examples = cycle.examples(session)
+                if self.background:
+                    self._queued = (examples, change)
+                else:
+                    trained = _train(examples, change)
+                    self._model = (cycle.store(session, trained, now), trained.model)
+                    handled += 1
+        model = self._current(session)
+        if model is not None:
+            handled += cycle.suggest(
+                session, model=model[1], model_id=model[0], now=now, auto_apply=self.auto_apply
+            )
+        return handled
+
+    def _check_due(self, now: datetime) -> bool:
+        if self._closed or self._thread is not None or self._queued is not None:
+            return False
+        return self._checked_at is None or now - self._checked_at >= CHECK or not self.background
+
+    def _current(self, session: Session) -> tuple[int, Model] | None:
+        latest = cycle.latest_id(session)
+        if latest is None:
+            return None
+        if self._model is None or self._model[0] != latest:
+            # Another engine (or an earlier life of this one) trained it.
+            self._model = (latest, cycle.load(session, latest))
+        return self._model
+
+    def after_commit(self, wake: Callable[[], None]) -> None:
+        queued, self._queued = self._queued, None
+        if queued is None:
+            return
+        self._thread = threading.Thread(
+            target=self._fit, args=(queued, wake), name="watchkeeper-suggest", daemon=True
+        )
+        self._thread.start()
+
+    def _fit(self, queued: tuple[list[Example], Snapshot], wake: Callable[[], None]) -> None:
+        try:
+            trained = _train(*queued)
+            with self._lock:
+                self._finished = trained
+        finally:
+            self._thread = None
+        wake()
+
+    def close(self) -> None:
+        """Let a training in flight finish; the runner's last run then keeps it."""
+        self._closed = True
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+
+
+def _train(examples: list[Example], change: Snapshot) -> cycle.Trained:
+    started = time.perf_counter()
+    model = train(examples)
+    return cycle.Trained(
+        model=model,
+        examples=len(examples),
+        seconds=time.perf_counter() - started,
+        snapshot=change,
+    )
