@@ -1,0 +1,91 @@
+"""Engine module `suggestions`: it trains off the transaction, on a thread, and writes the
+model in a later run; it suggests once per incident; it trains again only when the data
+changed and the interval passed."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.factories import declare, make_service
+from watchkeeper.core.clock import FrozenClock
+from watchkeeper.db.session import Database
+from watchkeeper.engine.modules.suggestions import Suggestions
+from watchkeeper.incidents import transitions
+from watchkeeper.incidents.timeline import SYSTEM
+from watchkeeper.response.suggestions.models import IncidentSuggestion, SuggestionModel
+
+TITLES = ["Disk full on db-1", "Checkout 500s after deploy", "TLS certificate expired"]
+
+
+def _history(db: Database, clock: FrozenClock) -> int:
+    with db.transaction() as session:
+        service = make_service(session, now=clock.now()).id
+        for title in TITLES:
+            incident = declare(session, now=clock.now(), service_id=service, title=title)
+            transitions.resolve(session, incident_id=incident.id, actor=SYSTEM, now=clock.now())
+    return service
+
+
+def _count(db: Database, model: type[SuggestionModel] | type[IncidentSuggestion]) -> int:
+    with db.transaction(write=False) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_training_runs_on_a_thread_after_the_commit_and_a_later_run_keeps_the_model(
+    db: Database, clock: FrozenClock
+) -> None:
+    _history(db, clock)
+    module = Suggestions(retrain_every=timedelta(hours=1))
+    woken = threading.Event()
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 0  # examples read, nothing trained
+    assert _count(db, SuggestionModel) == 0
+    module.after_commit(woken.set)
+    assert woken.wait(timeout=60)
+    with db.transaction() as session:
+        handled = module.run_once(session, clock.now())
+    assert handled == 1 + len(TITLES)  # the model, then a suggestion for each incident
+    assert _count(db, SuggestionModel) == 1
+    assert _count(db, IncidentSuggestion) == len(TITLES)
+    module.close()
+
+
+def test_each_incident_is_suggested_for_once_and_unchanged_data_trains_nothing(
+    db: Database, clock: FrozenClock
+) -> None:
+    service = _history(db, clock)
+    module = Suggestions(retrain_every=timedelta(hours=1), background=False)
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 1 + len(TITLES)
+    clock.advance(hours=2)
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 0
+        declare(session, now=clock.now(), service_id=service, title="Disk full on db-2")
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 1
+        assert module.run_once(session, clock.now()) == 0
+    assert _count(db, SuggestionModel) == 1
+
+
+def test_a_new_resolution_trains_again_once_the_interval_passed(
+    db: Database, clock: FrozenClock
+) -> None:
+    service = _history(db, clock)
+    module = Suggestions(retrain_every=timedelta(hours=1), background=False)
+    with db.transaction() as session:
+        module.run_once(session, clock.now())
+        incident = declare(session, now=clock.now(), service_id=service, title="Queue backlog")
+        transitions.resolve(session, incident_id=incident.id, actor=SYSTEM, now=clock.now())
+    clock.advance(minutes=30)
+    with db.transaction() as session:
+        module.run_once(session, clock.now())
+    assert _count(db, SuggestionModel) == 1  # changed, but too soon
+    clock.advance(minutes=31)
+    with db.transaction() as session:
+        module.run_once(session, clock.now())
+    with db.transaction(write=False) as session:
+        examples = session.scalars(select(SuggestionModel.examples)).all()
+    assert examples == [len(TITLES), len(TITLES) + 1]
