@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.factories import bearer, browser_login
+from tests.factories import bearer, browser_login, make_person
 from tests.scenarios.harness import Harness
+from watchkeeper.catalog.users.roles import Role
 from watchkeeper.incidents.models import TimelineEntry
 from watchkeeper.response.suggestions import data
 from watchkeeper.response.suggestions.models import SuggestionModel
@@ -123,7 +124,7 @@ def test_the_suggested_category_appears_after_the_engine_step_and_accepting_reco
 
     assert accepted["decision"] == "accepted"
     assert accepted["chosen"] == {"category_id": ids["storage"]}
-    assert accepted["decided_by_id"] == h.admin.id
+    assert (accepted["decided_by_id"], accepted["decided_by"]) == (h.admin.id, h.admin.login)
     assert _api(h, "GET", f"/api/v1/incidents/{new}")["category_id"] == ids["storage"]
     assert _timeline(h, new, "suggestion") == [
         f"{h.admin.login} accepted the suggestion: category storage"
@@ -197,3 +198,41 @@ def _timeline(h: Harness, incident_id: int, kind: str) -> list[str]:
                 .order_by(TimelineEntry.id)
             )
         )
+
+
+def test_on_the_page_a_responder_accepts_or_corrects_and_a_viewer_sees_no_buttons(
+    h: Harness,
+) -> None:
+    ids = _history(h)
+    first = _new(h, "Disk full on db-11", ids["service"])
+    second = _new(h, "Disk full on db-12", ids["service"])
+    h.run_engine()
+    csrf = browser_login(h.client, h.admin.login)
+    page = h.client.get(f"/incidents/{first}").text
+    assert 'data-testid="suggestion"' in page
+    assert f'action="/incidents/{first}/suggestion/accept"' in page
+
+    accepted = h.client.post(
+        f"/incidents/{first}/suggestion/accept", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    corrected = h.client.post(
+        f"/incidents/{second}/suggestion/correct",
+        data={"csrf_token": csrf, "category_id": str(ids["certificates"]), "impact": ""},
+        follow_redirects=False,
+    )
+
+    assert (accepted.status_code, corrected.status_code) == (303, 303)
+    assert _api(h, "GET", f"/api/v1/incidents/{first}")["category_id"] == ids["storage"]
+    assert _api(h, "GET", f"/api/v1/incidents/{second}")["category_id"] == ids["certificates"]
+    assert (
+        f'data-testid="suggestion-decision">accepted by {h.admin.login}'
+        in h.client.get(f"/incidents/{first}").text
+    )
+    third = _new(h, "Disk full on db-13", ids["service"])
+    h.run_engine()
+    make_person(h.db, now=h.clock.now(), role=Role.VIEWER, login="vic")
+    h.client.cookies.clear()
+    browser_login(h.client, "vic")
+    page = h.client.get(f"/incidents/{third}").text
+    assert 'data-testid="suggestion"' in page
+    assert "/suggestion/accept" not in page

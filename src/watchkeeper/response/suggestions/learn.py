@@ -26,7 +26,7 @@ MIN_EXAMPLES = 5
 # The most recent resolved incidents searched for similar ones: it bounds the stored
 # index (and so the model row) whatever the history's size.
 INDEX_LIMIT = 20_000
-QUERY_TERMS = 64
+QUERY_TERMS = 128
 FORMAT = 1
 
 
@@ -54,16 +54,17 @@ class Linear:
     and faster to apply than the estimator it came from."""
 
     classes: np.ndarray[Any, Any]
-    coef: np.ndarray[Any, Any]
+    weights: np.ndarray[Any, Any]  # features x classes, contiguous for the product
     intercept: np.ndarray[Any, Any]
 
     @classmethod
     def of(cls, fitted: SGDClassifier) -> Linear:
-        return cls(fitted.classes_, fitted.coef_.astype(np.float32), fitted.intercept_)
+        weights = np.ascontiguousarray(fitted.coef_.T, dtype=np.float32)
+        return cls(fitted.classes_, weights, fitted.intercept_)
 
     def best(self, vector: sparse.csr_matrix) -> Guess:
         """The likeliest class and its probability, as `predict_proba` gives them."""
-        scores = np.asarray(vector @ self.coef.T).ravel() + self.intercept
+        scores = np.asarray(vector @ self.weights).ravel() + self.intercept
         chance = 1.0 / (1.0 + np.exp(-scores))
         if len(self.classes) == 2:
             chance = np.array([1.0 - chance[0], chance[0]])

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.categories.models import Category
+from watchkeeper.catalog.users.models import User
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.models import Incident
@@ -103,6 +104,7 @@ def suggestion(session: Session, *, incident_id: int) -> SuggestionOut:
             urgency=None,
             decision=None,
             decided_by_id=None,
+            decided_by=None,
             decided_at=None,
             chosen={},
         )
@@ -121,6 +123,9 @@ def suggestion(session: Session, *, incident_id: int) -> SuggestionOut:
         urgency=_guess(found.urgency, found.urgency_confidence, URGENCY_NAMES),
         decision=found.decision,
         decided_by_id=found.decided_by_id,
+        decided_by=session.scalar(select(User.login).where(User.id == found.decided_by_id))
+        if found.decided_by_id is not None
+        else None,
         decided_at=found.decided_at,
         chosen=dict(found.chosen or {}),
     )

@@ -59,6 +59,7 @@ class SuggestionOut(BaseModel):
     urgency: GuessOut | None
     decision: str | None = Field(description="accepted, corrected or auto; null: undecided")
     decided_by_id: int | None
+    decided_by: str | None = Field(description="the login of who decided")
     decided_at: datetime | None
     chosen: dict[str, int | None]
 
