@@ -7,14 +7,17 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories import declare, make_service
 from watchkeeper.core.clock import FrozenClock
 from watchkeeper.db.session import Database
+from watchkeeper.engine.modules import suggestions
 from watchkeeper.engine.modules.suggestions import Suggestions
 from watchkeeper.incidents import transitions
 from watchkeeper.incidents.timeline import SYSTEM
+from watchkeeper.response.suggestions.learn import Example, Model
 from watchkeeper.response.suggestions.models import IncidentSuggestion, SuggestionModel
 
 TITLES = ["Disk full on db-1", "Checkout 500s after deploy", "TLS certificate expired"]
@@ -89,3 +92,24 @@ def test_a_new_resolution_trains_again_once_the_interval_passed(
     with db.transaction(write=False) as session:
         examples = session.scalars(select(SuggestionModel.examples)).all()
     assert examples == [len(TITLES), len(TITLES) + 1]
+
+
+def test_a_training_that_fails_is_logged_not_retried_on_the_same_data_and_harms_nothing(
+    db: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(db, clock)
+    tries = []
+
+    def refuse(examples: list[Example]) -> Model:
+        tries.append(len(examples))
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+
+    monkeypatch.setattr(suggestions, "train", refuse)
+    module = Suggestions(retrain_every=timedelta(hours=1), background=False)
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 0
+    clock.advance(hours=2)
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 0
+    assert tries == [len(TITLES)]  # once: the data did not change
+    assert _count(db, SuggestionModel) == 0

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import structlog
 from sqlalchemy.orm import Session
 
 from watchkeeper.response.suggestions import cycle
@@ -22,6 +23,7 @@ from watchkeeper.response.suggestions.data import Snapshot
 from watchkeeper.response.suggestions.learn import Example, Model, train
 
 CHECK = timedelta(minutes=1)
+log = structlog.get_logger(__name__)
 
 
 class Suggestions:
@@ -50,6 +52,7 @@ class Suggestions:
         self._queued: tuple[list[Example], Snapshot] | None = None
         self._checked_at: datetime | None = None
         self._model: tuple[int, Model] | None = None
+        self._failed: str | None = None  # the data a training failed on
         self._closed = False
 
     def run_once(self, session: Session, now: datetime) -> int:
@@ -62,14 +65,15 @@ class Suggestions:
         if self._check_due(now):
             self._checked_at = now
             change = cycle.training_due(session, now, every=self.retrain_every)
-            if change is not None:
+            if change is not None and change.key != self._failed:
                 examples = cycle.examples(session)
                 if self.background:
                     self._queued = (examples, change)
                 else:
-                    trained = _train(examples, change)
-                    self._model = (cycle.store(session, trained, now), trained.model)
-                    handled += 1
+                    trained = self._train(examples, change)
+                    if trained is not None:
+                        self._model = (cycle.store(session, trained, now), trained.model)
+                        handled += 1
         model = self._current(session)
         if model is not None:
             handled += cycle.suggest(
@@ -101,13 +105,33 @@ class Suggestions:
         self._thread.start()
 
     def _fit(self, queued: tuple[list[Example], Snapshot], wake: Callable[[], None]) -> None:
+        trained = None
         try:
-            trained = _train(*queued)
+            trained = self._train(*queued)
             with self._lock:
                 self._finished = trained
         finally:
             self._thread = None
-        wake()
+        if trained is not None:
+            wake()
+
+    def _train(self, examples: list[Example], change: Snapshot) -> cycle.Trained | None:
+        """Fit, or log why not and leave it until the data changes again (suggestions
+        then keep coming from the model there is)."""
+        started = time.perf_counter()
+        try:
+            model = train(examples)
+        except ValueError:
+            # e.g. scikit-learn's "empty vocabulary" when no text has a word in it
+            log.warning("suggestion model not trained", examples=len(examples), exc_info=True)
+            self._failed = change.key
+            return None
+        return cycle.Trained(
+            model=model,
+            examples=len(examples),
+            seconds=time.perf_counter() - started,
+            snapshot=change,
+        )
 
     def close(self) -> None:
         """Let a training in flight finish; the runner's last run then keeps it."""
@@ -115,14 +139,3 @@ class Suggestions:
         thread = self._thread
         if thread is not None:
             thread.join()
-
-
-def _train(examples: list[Example], change: Snapshot) -> cycle.Trained:
-    started = time.perf_counter()
-    model = train(examples)
-    return cycle.Trained(
-        model=model,
-        examples=len(examples),
-        seconds=time.perf_counter() - started,
-        snapshot=change,
-    )

@@ -25,6 +25,9 @@ from watchkeeper.response.suggestions.models import IncidentSuggestion, Suggesti
 BATCH = 50
 TRAIN_LIMIT = 100_000
 FRESH = timedelta(days=1)
+# Open incidents older than a day get a suggestion too (one opened before the first
+# model, say), within this window.
+STILL_OPEN = timedelta(days=30)
 SIMILAR = 5
 KEEP = 2  # models kept: the one in use and the one before it
 
@@ -102,7 +105,9 @@ def suggest(
 ) -> int:
     """Suggest for a batch of incidents that have none yet; apply on the engine's
     authority what is above `auto_apply` (when an admin set it)."""
-    incidents = data.pending(session, fresh_since=now - FRESH, limit=BATCH)
+    incidents = data.pending(
+        session, fresh_since=now - FRESH, open_since=now - STILL_OPEN, limit=BATCH
+    )
     if not incidents:
         return 0
     texts = data.texts(session, incidents)

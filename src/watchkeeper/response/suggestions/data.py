@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
@@ -97,22 +97,36 @@ def snapshot(session: Session) -> Snapshot:
     return Snapshot(until, f"{stamp}/{done}/{confirmed}")
 
 
-def pending(session: Session, *, fresh_since: datetime, limit: int) -> Sequence[Incident]:
-    """Incidents with no suggestion yet, oldest first: the open ones, and any opened since
-    `fresh_since` (one resolved at once still shows what was like it)."""
+def pending(
+    session: Session, *, fresh_since: datetime, open_since: datetime, limit: int
+) -> list[Incident]:
+    """Incidents with no suggestion yet, oldest first: any opened since `fresh_since`
+    (one resolved at once still shows what was like it), and open ones opened since
+    `open_since`. Two queries, each walking an index on `created_at` (by itself, and
+    after `status`), rather than one whose OR would read the whole table every run."""
     done = select(IncidentSuggestion.incident_id).where(
         IncidentSuggestion.incident_id == Incident.id
     )
-    return session.scalars(
+    wanted = (Incident.merged_into_id.is_(None), ~done.exists())
+    order = (Incident.created_at, Incident.id)
+    fresh = session.scalars(
         select(Incident)
-        .where(
-            or_(Incident.created_at >= fresh_since, Incident.status.in_(sorted(OPEN))),
-            Incident.merged_into_id.is_(None),
-            ~done.exists(),
-        )
-        .order_by(Incident.created_at, Incident.id)
+        .where(Incident.created_at >= fresh_since, *wanted)
+        .order_by(*order)
         .limit(limit)
     ).all()
+    still_open = session.scalars(
+        select(Incident)
+        .where(
+            Incident.status.in_(sorted(OPEN)),
+            Incident.created_at >= open_since,
+            Incident.created_at < fresh_since,
+            *wanted,
+        )
+        .order_by(*order)
+        .limit(limit)
+    ).all()
+    return [*still_open, *fresh][:limit]
 
 
 def texts(session: Session, incidents: Sequence[Incident]) -> dict[int, str]:
