@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tests.alertmanager import firing
 from tests.factories import bearer, browser_login, make_person
 from tests.scenarios.harness import Harness
+from tests.scenarios.paging import Paging
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.incidents.models import TimelineEntry
 from watchkeeper.response.suggestions import data
@@ -236,3 +238,39 @@ def test_on_the_page_a_responder_accepts_or_corrects_and_a_viewer_sees_no_button
     page = h.client.get(f"/incidents/{third}").text
     assert 'data-testid="suggestion"' in page
     assert "/suggestion/accept" not in page
+
+
+def test_an_alert_pages_first_and_its_incident_gets_its_similar_incidents_in_the_same_turn(
+    h: Harness,
+) -> None:
+    p = Paging(h)
+    alice = p.person("alice")
+    p.policy(([("user", alice.id)], 5))
+    p.alert("DiskFull")
+    assert p.now() == [("alice", [1])]
+    resolved = firing("DiskFull", at=h.clock.now())
+    resolved["status"] = resolved["alerts"][0]["status"] = "resolved"
+    resolved["alerts"][0]["endsAt"] = h.clock.now().isoformat()
+    h.post("alertmanager", resolved)
+    _api(h, "POST", "/api/v1/incidents/1/resolve", {"note": "grew the volume"})
+    closing = {"resolution_code": "fixed", "resolution_notes": "Grew the volume"}
+    _api(h, "POST", "/api/v1/incidents/1/close", closing)
+    h.clock.advance(days=3)
+    h.run_engine()  # learns from it
+
+    p.alert("DiskFull")
+    turn = h.run_engine_once()
+
+    assert [a for a, _ in _sent(p)] == ["alice"]  # paged in the very turn
+    assert turn["suggestions"] >= 1
+    similar = _api(h, "GET", "/api/v1/incidents/2/similar")
+    assert [item["id"] for item in similar["items"]] == [1]
+    assert similar["items"][0]["resolution_notes"] == "Grew the volume"
+
+
+def _sent(p: Paging) -> list[tuple[str, list[int]]]:
+    return [
+        (p.addresses.get(s.address, s.address), [c["id"] for c in s.message.payload["incidents"]])
+        for s in p.h.channel.take()
+        if s.message.payload.get("type") == "page"
+    ]
