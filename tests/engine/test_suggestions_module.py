@@ -17,6 +17,7 @@ from watchkeeper.engine.modules import suggestions
 from watchkeeper.engine.modules.suggestions import Suggestions
 from watchkeeper.incidents import transitions
 from watchkeeper.incidents.timeline import SYSTEM
+from watchkeeper.response.suggestions import cycle
 from watchkeeper.response.suggestions.learn import Example, Model
 from watchkeeper.response.suggestions.models import IncidentSuggestion, SuggestionModel
 
@@ -37,21 +38,27 @@ def _count(db: Database, model: type[SuggestionModel] | type[IncidentSuggestion]
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_training_runs_on_a_thread_after_the_commit_and_a_later_run_keeps_the_model(
-    db: Database, clock: FrozenClock
+def test_training_reads_a_page_per_run_then_fits_on_a_thread_and_a_later_run_keeps_it(
+    db: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _history(db, clock)
+    monkeypatch.setattr(cycle, "PAGE", 2)
     module = Suggestions(retrain_every=timedelta(hours=1))
     woken = threading.Event()
     with db.transaction() as session:
-        assert module.run_once(session, clock.now()) == 0  # examples read, nothing trained
+        assert module.run_once(session, clock.now()) == 2  # the first page of examples
+    module.after_commit(woken.set)
+    assert not woken.is_set()  # nothing to fit yet
+    with db.transaction() as session:
+        assert module.run_once(session, clock.now()) == 1  # the last page
     assert _count(db, SuggestionModel) == 0
     module.after_commit(woken.set)
     assert woken.wait(timeout=60)
     with db.transaction() as session:
         handled = module.run_once(session, clock.now())
     assert handled == 1 + len(TITLES)  # the model, then a suggestion for each incident
-    assert _count(db, SuggestionModel) == 1
+    with db.transaction(write=False) as session:
+        assert session.scalars(select(SuggestionModel.examples)).all() == [len(TITLES)]
     assert _count(db, IncidentSuggestion) == len(TITLES)
     module.close()
 

@@ -140,7 +140,7 @@ def test_the_suggested_category_appears_after_the_engine_step_and_accepting_reco
             select(SuggestionModel).order_by(SuggestionModel.id.desc()).limit(1)
         )
         assert latest.examples == len(PAST) + 1
-        weights = {e.id: e.weight for e in data.examples(session, limit=100)}
+        weights = {e.id: e.weight for e in data.examples(session, limit=100)[0]}
     assert weights[new] == data.CONFIRMED_WEIGHT
     assert weights[1] == 1.0
 

@@ -2,10 +2,10 @@
 
 A run writes a model that finished training, checks (at most every `CHECK`) whether
 the data changed enough to train again, and suggests for a batch of incidents that were
-committed without one. Training reads its examples in the run, then, once that
-transaction has committed, fits them on a thread: no transaction stays open and no
-other module waits while it fits (the page path never depends on it). The next run
-writes the model, and the engine is woken for it.
+committed without one. Training reads its examples a page (10,000) per run, then, once
+the last page's transaction has committed, fits them on a thread: no run is long, no
+transaction stays open and no other module waits while it fits (the page path never
+depends on it). The next run writes the model, and the engine is woken for it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from watchkeeper.response.suggestions import cycle
-from watchkeeper.response.suggestions.data import Snapshot
+from watchkeeper.response.suggestions.data import Cursor, Snapshot
 from watchkeeper.response.suggestions.learn import Example, Model, train
 
 CHECK = timedelta(minutes=1)
@@ -50,6 +50,8 @@ class Suggestions:
         self._thread: threading.Thread | None = None
         self._finished: cycle.Trained | None = None
         self._queued: tuple[list[Example], Snapshot] | None = None
+        # Examples read so far, where the next page starts, and the data they are of.
+        self._reading: tuple[list[Example], Cursor | None, Snapshot] | None = None
         self._checked_at: datetime | None = None
         self._model: tuple[int, Model] | None = None
         self._failed: str | None = None  # the data a training failed on
@@ -62,15 +64,17 @@ class Suggestions:
         if finished is not None:
             self._model = (cycle.store(session, finished, now), finished.model)
             handled += 1
-        if self._check_due(now):
+        if self._reading is not None:
+            handled += self._read_on(session)
+        elif self._check_due(now):
             self._checked_at = now
             change = cycle.training_due(session, now, every=self.retrain_every)
             if change is not None and change.key != self._failed:
-                examples = cycle.examples(session)
                 if self.background:
-                    self._queued = (examples, change)
+                    self._reading = ([], None, change)
+                    handled += self._read_on(session)
                 else:
-                    trained = self._train(examples, change)
+                    trained = self._train(cycle.examples(session), change)
                     if trained is not None:
                         self._model = (cycle.store(session, trained, now), trained.model)
                         handled += 1
@@ -80,6 +84,18 @@ class Suggestions:
                 session, model=model[1], model_id=model[0], now=now, auto_apply=self.auto_apply
             )
         return handled
+
+    def _read_on(self, session: Session) -> int:
+        """Read the next page of examples; with the last one, queue the training."""
+        assert self._reading is not None
+        found, after, change = self._reading
+        page, after = cycle.examples_page(session, after=after)
+        found += page
+        if after is None or len(found) >= cycle.TRAIN_LIMIT:
+            self._queued, self._reading = (found[: cycle.TRAIN_LIMIT], change), None
+        else:
+            self._reading = (found, after, change)
+        return len(page)
 
     def _check_due(self, now: datetime) -> bool:
         if self._closed or self._thread is not None or self._queued is not None:

@@ -24,6 +24,7 @@ from watchkeeper.response.suggestions.models import IncidentSuggestion, Suggesti
 
 BATCH = 50
 TRAIN_LIMIT = 100_000
+PAGE = 10_000
 FRESH = timedelta(days=1)
 # Open incidents older than a day get a suggestion too (one opened before the first
 # model, say), within this window.
@@ -60,8 +61,21 @@ def training_due(session: Session, now: datetime, *, every: timedelta) -> data.S
     return found
 
 
+def examples_page(
+    session: Session, *, after: data.Cursor | None
+) -> tuple[list[Example], data.Cursor | None]:
+    """One bounded read of examples: a run of the engine takes one page, so a large
+    history is read over several short runs rather than in one long one."""
+    return data.examples(session, limit=PAGE, after=after)
+
+
 def examples(session: Session) -> list[Example]:
-    return data.examples(session, limit=TRAIN_LIMIT)
+    """Every example up to TRAIN_LIMIT, at once (tests, benchmarks)."""
+    found, cursor = examples_page(session, after=None)
+    while cursor is not None and len(found) < TRAIN_LIMIT:
+        page, cursor = examples_page(session, after=cursor)
+        found += page
+    return found[:TRAIN_LIMIT]
 
 
 def store(session: Session, trained: Trained, now: datetime) -> int:

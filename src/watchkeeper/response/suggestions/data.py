@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
@@ -26,9 +26,23 @@ CONFIRMED_WEIGHT = 3.0
 Alerts = dict[int, list[tuple[str, dict[str, str]]]]
 
 
-def examples(session: Session, *, limit: int) -> list[Example]:
-    """The team's resolved and closed incidents, most recently resolved first (the
-    index takes the head), labelled with their category, impact and urgency."""
+Cursor = tuple[datetime, int]
+
+
+def examples(
+    session: Session, *, limit: int, after: Cursor | None = None
+) -> tuple[list[Example], Cursor | None]:
+    """A page of the team's resolved and closed incidents, most recently resolved first
+    (the index takes the head), labelled with their category, impact and urgency; and
+    where the next page starts (None: this was the last)."""
+    older = (
+        or_(
+            Incident.resolved_at < after[0],
+            and_(Incident.resolved_at == after[0], Incident.id < after[1]),
+        )
+        if after is not None
+        else Incident.id.is_not(None)
+    )
     rows = session.execute(
         select(
             Incident.id,
@@ -40,19 +54,24 @@ def examples(session: Session, *, limit: int) -> list[Example]:
             Incident.impact,
             Incident.urgency,
             Incident.merged_into_id,
+            Incident.resolved_at,
             Service.name,
         )
         .join(Service, Service.id == Incident.service_id)
-        .where(Incident.status.in_(DONE))
+        .where(Incident.status.in_(DONE), Incident.resolved_at.is_not(None), older)
         .order_by(Incident.resolved_at.desc(), Incident.id.desc())
         .limit(limit)
     ).all()
     alerts = alerts_of(session, [row.id for row in rows])
     confirmed = set(
         session.scalars(
-            select(IncidentSuggestion.incident_id).where(IncidentSuggestion.decision.in_(CONFIRMED))
+            select(IncidentSuggestion.incident_id).where(
+                IncidentSuggestion.decision.in_(CONFIRMED),
+                IncidentSuggestion.incident_id.in_([row.id for row in rows]),
+            )
         )
     )
+    cursor = (rows[-1].resolved_at, rows[-1].id) if len(rows) == limit else None
     return [
         Example(
             id=row.id,
@@ -70,7 +89,7 @@ def examples(session: Session, *, limit: int) -> list[Example]:
             weight=CONFIRMED_WEIGHT if row.id in confirmed else 1.0,
         )
         for row in rows
-    ]
+    ], cursor
 
 
 @dataclass(frozen=True)
