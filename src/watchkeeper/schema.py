@@ -31,6 +31,7 @@ from watchkeeper.response.postmortems import models as _postmortems  # noqa: F40
 from watchkeeper.response.problems import models as _problems  # noqa: F401
 from watchkeeper.response.recurrence import models as _recurrence  # noqa: F401
 from watchkeeper.response.statuspage import models as _statuspage  # noqa: F401
+from watchkeeper.response.suggestions import models as _suggestions  # noqa: F401
 from watchkeeper.response.workflows import models as _workflows  # noqa: F401
 
 metadata: MetaData = Base.metadata

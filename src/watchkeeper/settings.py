@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(
         default=365, ge=1, description="Days audit log rows are kept."
     )
+    # Suggestions from the local model (docs/suggestions.md).
+    suggest_auto_apply_confidence: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Apply a suggested category, impact or urgency without asking when the "
+        "model is at least this sure (0..1); unset: only when a person accepts.",
+    )
+    suggest_retrain_minutes: int = Field(
+        default=60, ge=1, description="Least minutes between two trainings of the model."
+    )
     flap_changes: int = Field(
         default=6,
         ge=2,

@@ -61,6 +61,11 @@ class Harness:
         settings give, instead of recording."""
         self.runner = self._runner(notify_channels(self.settings))
 
+    def reconfigure(self, **settings: Any) -> None:
+        """The engine from now on runs with these settings changed."""
+        self.settings = self.settings.model_copy(update=settings)
+        self.__post_init__()
+
     def another_engine(self) -> Runner:
         """A second engine on the same database and channels, as a second host runs."""
         channel: Channel = self.channel
@@ -80,6 +85,7 @@ class Harness:
                 prober=check_prober(self.settings).run,
                 clock=self.clock,
                 check_workers=0,
+                train_in_background=False,
             ),
             clock=self.clock,
             metrics=EngineMetrics(CollectorRegistry()),

@@ -28,6 +28,7 @@ from watchkeeper.engine.modules import (
     session_cleanup,
     sla_clocks,
     statuspage,
+    suggestions,
     weekly_digest,
     workflow_calls,
     workflows,
@@ -51,11 +52,13 @@ def build(
     prober: checks.Probe | None = None,
     clock: Clock | None = None,
     check_workers: int | None = None,
+    train_in_background: bool = True,
 ) -> tuple[EngineModule, ...]:
     """Every engine module, configured from settings, metrics on `registry`. The page
     path comes in order (what makes events, correlation, escalation, planning, what
     queues messages, sending), so one pass takes an alert to a sent message. Synthetic
-    checks run when a `prober` (and the `clock` their runs are timed by) is given."""
+    checks run when a `prober` (and the `clock` their runs are timed by) is given;
+    the suggestion model trains on a thread unless `train_in_background` is off (tests)."""
     synthetic: tuple[EngineModule, ...] = ()
     if prober is not None:
         assert clock is not None, "checks are timed by the engine's clock"
@@ -92,6 +95,12 @@ def build(
             workers=notify_workers,
         ),
         sla_clocks.SlaClocks(registry),
+        # After the page is sent: a suggestion never delays one.
+        suggestions.Suggestions(
+            retrain_every=timedelta(minutes=settings.suggest_retrain_minutes),
+            auto_apply=settings.suggest_auto_apply_confidence,
+            background=train_in_background,
+        ),
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
         weekly_digest.module(settings),

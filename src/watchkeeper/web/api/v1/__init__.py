@@ -27,6 +27,7 @@ from watchkeeper.web.api.v1 import (
     schedules,
     status_incidents,
     status_pages,
+    suggestions,
     teams,
     tokens,
     users,
@@ -67,3 +68,4 @@ router.include_router(status_incidents.router)
 router.include_router(reports.router)
 router.include_router(workflows.router)
 router.include_router(drills.router)
+router.include_router(suggestions.router)

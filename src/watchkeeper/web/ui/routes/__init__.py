@@ -34,6 +34,7 @@ from watchkeeper.web.ui.routes import (
     schedules,
     sso,
     status_pages,
+    suggestion_pages,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -66,5 +67,6 @@ for module in (
     problem_pages,
     status_pages,
     reports_pages,
+    suggestion_pages,
 ):
     router.include_router(module.router)

@@ -1,5 +1,6 @@
 """What an incident's page shows of post-incident learning: recurrence warnings, known
-errors' workarounds, its problems, its postmortem, and the action items raised from it."""
+errors' workarounds, its problems, its postmortem, the action items raised from it, and
+the local model's similar incidents and suggestion."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from watchkeeper.response.postmortems.models import Postmortem, PostmortemIncide
 from watchkeeper.response.problems import queries as problem_queries
 from watchkeeper.response.problems.models import Problem
 from watchkeeper.response.recurrence.models import RecurrenceCheck
+from watchkeeper.response.suggestions import queries as suggestion_queries
 
 
 def incident_context(
@@ -45,6 +47,8 @@ def incident_context(
         "action_items": queries.list_(
             session, where=ActionFilter(incident_id=incident.id), today=today
         ),
+        "similar": suggestion_queries.similar(session, incident_id=incident.id),
+        "suggestion": suggestion_queries.suggestion(session, incident_id=incident.id),
     }
 
 

@@ -1,0 +1,1 @@
+"""Suggestions from a local model: similar past incidents, and category, impact, urgency."""
