@@ -21,6 +21,7 @@ from watchkeeper.web.api.v1 import (
     policy,
     postmortems,
     problems,
+    readiness,
     reports,
     schedules,
     status_incidents,
@@ -61,3 +62,4 @@ router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
+router.include_router(readiness.router)
