@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
 from tests.factories import bearer
@@ -148,3 +149,23 @@ def test_a_team_sees_only_what_it_owns_and_an_unknown_team_is_refused(
     )
     assert refused.status_code == 422
     assert "no team 99999" in refused.text
+
+
+def test_findings_are_prometheus_metrics_by_kind_and_team(p: Paging, h: Harness) -> None:
+    h.clock.set(MONDAY)
+    team = h.client.post("/api/v1/teams", json={"name": "Storage"}, headers=bearer(h.admin))
+    h.service("db", owner_team_id=team.json()["id"])
+    h.service("web")
+
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(h.client.get("/metrics").text)
+        for s in family.samples
+    }
+
+    kind = "service_without_policy"
+    assert samples[("watchkeeper_readiness_findings", (("kind", kind), ("team", "")))] == 1
+    assert samples[("watchkeeper_readiness_findings", (("kind", kind), ("team", "storage")))] == 1
+    assert (
+        samples[("watchkeeper_readiness_findings", (("kind", "schedule_gap"), ("team", "")))] == 0
+    )
