@@ -36,9 +36,7 @@ class ReadinessMetrics(Collector):
         self._cached: tuple[float, Counts] | None = None
 
     def _count(self, session: Session) -> Counts:
-        teams: dict[int, str] = {
-            team_id: slug for team_id, slug in session.execute(select(Team.id, Team.slug))
-        }
+        teams: dict[int, str] = dict(session.execute(select(Team.id, Team.slug)).all())
         found = service.findings(session, now=self._clock.now())
         return Counter((f.kind, teams.get(f.team_id or 0, NO_TEAM)) for f in found)
 
