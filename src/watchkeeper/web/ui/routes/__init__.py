@@ -28,6 +28,7 @@ from watchkeeper.web.ui.routes import (
     notification_settings,
     postmortem_pages,
     problem_pages,
+    readiness_pages,
     reports_pages,
     schedules,
     sso,
@@ -62,5 +63,6 @@ for module in (
     problem_pages,
     status_pages,
     reports_pages,
+    readiness_pages,
 ):
     router.include_router(module.router)
