@@ -105,6 +105,7 @@ def test_the_simulator_agrees_with_what_the_real_pipeline_then_does(p: Paging, h
 
     assert counts(h) == before  # nothing written
     assert [e["verdict"] for e in result["events"]] == ["opened"]
+    assert result["events"][0]["reason"] == "alert opens a new incident"
     predicted = simulated_pages(result)
     # Level 1 reaches nobody at 03:00 (the rota's gap): the admins, then carol at once.
     assert [(login, level) for login, level, _ in predicted] == [

@@ -241,6 +241,8 @@ def _event_step(
 ) -> EventStep:
     # The alert's id is of the rolled-back alert: it names no row anyone can open.
     reason = re.sub(r"^alert #\d+ ", "alert ", outcome.text)
+    if outcome.kind == "opened":  # nor does the incident's
+        reason = "alert opens a new incident"
     hit = explained[index].silence if index < len(explained) else None
     if outcome.kind == "suppressed" and hit is not None and hit.ends_at is not None:
         ends = hit.ends_at.astimezone(ZoneInfo(zone))
