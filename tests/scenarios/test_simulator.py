@@ -207,3 +207,36 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert response.status_code in (400, 422), response.text
     assert field in response.text
     assert counts(h) == before
+
+
+def test_a_policy_alone_is_simulated_through_a_stand_in_service(p: Paging, h: Harness) -> None:
+    h.clock.set(SUNDAY_3AM_BERLIN)
+    alice = p.person("alice")
+    policy_id = p.policy(([("user", alice.id)], 10))
+    before = counts(h)
+
+    result = simulate(h, policy_id=policy_id)
+
+    assert simulated_pages(result) == [("alice", 1, SUNDAY_3AM_BERLIN)]
+    assert counts(h) == before
+    listed = h.client.get("/api/v1/services", headers=bearer(h.admin)).json()
+    assert [s["name"] for s in listed["items"]] == ["web"]  # the stand-in is gone
+
+
+def test_a_repeat_of_an_open_alert_pages_nobody_new(p: Paging, h: Harness) -> None:
+    h.clock.set(SUNDAY_3AM_BERLIN)
+    alice = p.person("alice")
+    p.policy(([("user", alice.id)], 10))
+    body = firing("DiskFull", severity="critical", at=SUNDAY_3AM_BERLIN)
+    assert h.post("alertmanager", body).status_code == 202
+    h.run_engine()
+    assert len(h.incidents()) == 1
+
+    result = simulate(h, service_id=h.service_ids["web"], type="alertmanager", payload=body)
+
+    assert [e["verdict"] for e in result["events"]] == ["repeat"]
+    assert result["steps"] == []
+    number = h.incidents()[0].id
+    assert result["notes"] == [
+        f"goes to open incident #{number}: its escalation already runs, nobody new is paged"
+    ]

@@ -1,10 +1,10 @@
 """Engine entry point: the daily coverage digest to admins, when there are new findings.
 
-Each run (hourly) computes the report and records which findings exist: new ones are
+Once a day a run computes the report and records which findings exist: new ones are
 inserted, ones still there touched, ones gone marked resolved; a finding that comes back
-is new again. At most once a day, the findings no digest has named yet go to every active
-admin in one message (outbox rows through `notices`, low urgency). A run costs the
-report's queries plus a fixed number of writes, whatever the number of findings.
+is new again. The findings no digest has named yet go to every active admin in one
+message (outbox rows through `notices`, low urgency). Other runs cost one query; the
+daily one the report's queries plus a fixed number of writes, whatever the findings.
 """
 
 from __future__ import annotations
@@ -34,11 +34,15 @@ class Digest:
 
     def run_once(self, session: Session, now: datetime) -> int:
         """Returns how many new findings went into a digest (usually none)."""
-        found = service.findings(session, now=now)
-        _record(session, found, now)
-        last = session.scalar(select(func.max(ReadinessFinding.digested_at)))
+        # Every row is touched (seen or resolved) by each look: the newest is the last look.
+        last = session.scalar(
+            select(
+                func.max(func.coalesce(ReadinessFinding.resolved_at, ReadinessFinding.last_seen_at))
+            )
+        )
         if last is not None and now - last < EVERY:
-            return 0
+            return 0  # one look a day: the report resolves every schedule two weeks ahead
+        _record(session, service.findings(session, now=now), now)
         new = list(
             session.scalars(
                 select(ReadinessFinding)

@@ -67,16 +67,11 @@ def simulate(session: Session, *, data: SimulationIn, now: datetime) -> Simulati
         session, sample_type=kind, service_id=service_id, payload=payload, now=at
     ).events
     outcomes = _correlate(session, service_id, events, at)
-    incident_ids = {o.incident_id for o in outcomes if o.incident_id is not None}
     opened = {o.incident_id for o in outcomes if o.kind == "opened" and o.incident_id}
-    notes = [
-        f"joins open incident {incident_id}: its escalation already runs, nobody new is paged"
-        for incident_id in sorted(incident_ids - opened)
-    ]
     until = at + timedelta(hours=data.hours)
-    last = _escalate(session, opened, at, until)
+    _escalate(session, opened, at, until)
     steps = _steps(session, opened, data.zone)
-    notes += _notes(session, opened, last, until)
+    notes = _joined(outcomes) + _notes(session, opened, until)
     return SimulationOut(
         at=at,
         zone=data.zone,
@@ -143,7 +138,7 @@ def _correlate(
     raise errors.busy()
 
 
-def _escalate(session: Session, incident_ids: set[int], at: datetime, until: datetime) -> datetime:
+def _escalate(session: Session, incident_ids: set[int], at: datetime, until: datetime) -> None:
     """Run escalation and planning at each moment a level is due, up to `until`."""
     moment_ = at
     for _ in range(MAX_STEPS):
@@ -157,7 +152,18 @@ def _escalate(session: Session, incident_ids: set[int], at: datetime, until: dat
         if due is None or due > until:
             break
         moment_ = max(due, moment_)
-    return moment_
+
+
+def _joined(outcomes: list[Outcome]) -> list[str]:
+    """Alerts that join an open incident page nobody new: its escalation runs already."""
+    # An incident's id is its number (#1, #2...): these name real, open incidents.
+    numbers = sorted(
+        {o.incident_id for o in outcomes if o.kind in ("joined", "repeat") and o.incident_id}
+    )
+    return [
+        f"goes to open incident #{number}: its escalation already runs, nobody new is paged"
+        for number in numbers
+    ]
 
 
 def _steps(session: Session, incident_ids: set[int], zone: str) -> list[LevelStep]:
@@ -214,7 +220,7 @@ def _deliveries(session: Session, page_ids: list[int]) -> dict[int, list[Deliver
     return found
 
 
-def _notes(session: Session, incident_ids: set[int], last: datetime, until: datetime) -> list[str]:
+def _notes(session: Session, incident_ids: set[int], until: datetime) -> list[str]:
     """What the timeline says beyond pages: no policy, and where the simulation stopped."""
     notes = list(
         session.scalars(

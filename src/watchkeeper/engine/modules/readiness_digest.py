@@ -9,8 +9,8 @@ from watchkeeper.settings import Settings
 
 def module(settings: Settings) -> CycleModule:
     digest = Digest(base_url=settings.resolved_base_url)
-    # Hourly: the report resolves every schedule two weeks ahead, too much for each second.
-    # One engine at a time, so two never both send the day's digest.
+    # Hourly, and each run but one a day stops at one query: the report resolves every
+    # schedule two weeks ahead. One engine at a time, so two never both send the digest.
     return CycleModule(
         name="readiness_digest",
         version=1,
