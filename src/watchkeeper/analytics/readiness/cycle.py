@@ -3,8 +3,9 @@
 Once a day a run computes the report and records which findings exist: new ones are
 inserted, ones still there touched, ones gone marked resolved; a finding that comes back
 is new again. The findings no digest has named yet go to every active admin in one
-message (outbox rows through `notices`, low urgency). Other runs cost one query; the
-daily one the report's queries plus a fixed number of writes, whatever the findings.
+message (outbox rows through `notices`, low urgency). The very first look is a silent
+baseline: the report shows what was already there, the digest tells what changes. Other
+runs cost one query; the daily one the report's queries plus a fixed number of writes.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from watchkeeper.analytics.readiness import service
-from watchkeeper.analytics.readiness.models import ReadinessFinding
+from watchkeeper.analytics.readiness.models import ReadinessFinding, ReadinessLook
 from watchkeeper.analytics.readiness.schemas import Finding
 from watchkeeper.catalog.users.models import User
 from watchkeeper.db.upsert import insert_for
@@ -25,6 +26,7 @@ from watchkeeper.response import notices
 
 EVERY = timedelta(hours=23)  # a day, less an hourly run's slack
 KEEP_RESOLVED = timedelta(days=30)
+LOOK = 1  # the one row of readiness_looks
 LISTED = 50  # findings named in one message; the report has the rest
 
 
@@ -34,13 +36,8 @@ class Digest:
 
     def run_once(self, session: Session, now: datetime) -> int:
         """Returns how many new findings went into a digest (usually none)."""
-        # Every row is touched (seen or resolved) by each look: the newest is the last look.
-        last = session.scalar(
-            select(
-                func.max(func.coalesce(ReadinessFinding.resolved_at, ReadinessFinding.last_seen_at))
-            )
-        )
-        if last is not None and now - last < EVERY:
+        look = session.get(ReadinessLook, LOOK, with_for_update=True)
+        if look is not None and now - look.looked_at < EVERY:
             return 0  # one look a day: the report resolves every schedule two weeks ahead
         _record(session, service.findings(session, now=now), now)
         new = list(
@@ -52,15 +49,19 @@ class Digest:
                 .order_by(ReadinessFinding.kind, ReadinessFinding.subject)
             )
         )
-        if new:
+        if look is None:  # the first look is the baseline: nothing in it is news
+            session.add(ReadinessLook(id=LOOK, looked_at=now))
+        else:
+            look.looked_at = now
             admins = session.scalars(select(User.id).where(User.role == "admin", User.is_active))
-            notices.queue(session, [self._message(user, new, now) for user in admins], now)
+            notices.queue(session, [self._message(user, new, now) for user in admins if new], now)
+        if new:
             session.execute(
                 update(ReadinessFinding)
                 .where(ReadinessFinding.key.in_([row.key for row in new]))
                 .values(digested_at=now)
             )
-        return len(new)
+        return len(new) if look is not None else 0
 
     def _message(
         self, user_id: int, new: Sequence[ReadinessFinding], now: datetime

@@ -26,3 +26,13 @@ class ReadinessFinding(Base):
     last_seen_at: Mapped[datetime]
     digested_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+
+
+class ReadinessLook(Base):
+    """When the digest last looked (one row). Its first look is the baseline: what it
+    finds then is the report's to show, and only what appears later is news."""
+
+    __tablename__ = "readiness_looks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    looked_at: Mapped[datetime]

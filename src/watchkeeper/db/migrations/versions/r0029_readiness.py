@@ -1,4 +1,4 @@
-"""readiness: the findings the daily coverage digest has seen
+"""readiness: the findings the daily coverage digest has seen, and when it looked
 
 Revision ID: 0029
 Revises: 0025
@@ -35,7 +35,14 @@ def upgrade() -> None:
         sa.Column("resolved_at", moment, nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_readiness_findings")),
     )
+    op.create_table(
+        "readiness_looks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("looked_at", moment, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_readiness_looks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("readiness_looks")
     op.drop_table("readiness_findings")
