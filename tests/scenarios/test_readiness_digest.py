@@ -19,7 +19,8 @@ def p(h: Harness) -> Paging:
 
 
 def digests(h: Harness) -> list[tuple[str, str, str]]:
-    """What the engine's next turn sends (the digest is queued after that turn's sending)."""
+    """What the engine sends now: two turns, as the digest is queued after a turn's sending."""
+    h.run_engine()
     h.run_engine()
     return [
         (sent.address, sent.message.subject, sent.message.text)
