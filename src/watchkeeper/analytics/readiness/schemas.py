@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from watchkeeper.catalog.users.schemas import TimeZone
 from watchkeeper.core.ids import Id
@@ -75,6 +75,14 @@ class SimulationIn(BaseModel):
     )
     zone: TimeZone = "UTC"
     hours: int = Field(default=24, ge=1, le=168, description="How far ahead to follow it.")
+
+    @field_validator("at")
+    @classmethod
+    def _within_reach(cls, value: datetime | None) -> datetime | None:
+        # Schedules resolve and clocks step within these years (no overflow at the edges).
+        if value is not None and not 1971 <= value.year < 9000:
+            raise ValueError("must be between 1971 and 9000")
+        return value
 
 
 class Delivery(BaseModel):
