@@ -73,3 +73,18 @@ def test_the_simulator_form_refuses_an_unknown_zone_and_bad_json(
     assert payload.status_code == 422
     assert "Payload: not JSON" in payload.text
     assert 'data-testid="simulation"' not in payload.text
+
+
+def test_the_policy_page_offers_the_simulator_for_that_policy(
+    client: TestClient, admin: Person
+) -> None:
+    body = {"name": "Ops", "levels": [{"targets": [{"type": "user", "id": admin.id}]}]}
+    created = client.post("/api/v1/escalation-policies", json=body, headers=bearer(admin))
+    assert created.status_code == 201, created.text
+    browser_login(client, admin.login)
+
+    page = client.get(f"/admin/escalation-policies/{created.json()['id']}")
+
+    assert page.status_code == 200
+    assert f'name="policy_id" value="{created.json()["id"]}"' in page.text
+    assert 'action="/readiness/simulate"' in page.text
