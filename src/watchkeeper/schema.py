@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from watchkeeper.analytics.digest import models as _digest  # noqa: F401
+from watchkeeper.analytics.readiness import models as _readiness  # noqa: F401
 from watchkeeper.catalog.access import models as _access  # noqa: F401
 from watchkeeper.catalog.categories import models as _categories  # noqa: F401
 from watchkeeper.catalog.services import models as _services  # noqa: F401

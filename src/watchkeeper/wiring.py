@@ -292,11 +292,13 @@ def build_app(
     from watchkeeper.wakeup import WakeSender
     from watchkeeper.web.app import create_app
     from watchkeeper.web.context import WebContext
+    from watchkeeper.web.readiness_metrics import ReadinessMetrics
     from watchkeeper.web.report_metrics import ReportMetrics
     from watchkeeper.web.wire.intake import Intake
 
     settings = installation.settings
     installation.registry.register(ReportMetrics(installation.database, installation.clock))
+    installation.registry.register(ReadinessMetrics(installation.database, installation.clock))
     ctx = WebContext(
         settings=settings,
         database=installation.database,

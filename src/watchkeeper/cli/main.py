@@ -21,6 +21,7 @@ from watchkeeper.cli import (
     oncall,
     postmortems,
     problems,
+    readiness,
     reports,
     serve,
     statuspage,
@@ -48,7 +49,9 @@ app.add_typer(noise.silence_app, name="silence")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(oncall.schedule_app, name="schedule")
 app.add_typer(audit.app, name="audit")
+checks.app.command("coverage")(readiness.coverage)
 app.add_typer(checks.app, name="check")
+app.command("simulate")(readiness.simulate)
 app.add_typer(anomaly.app, name="anomaly")
 app.command("export")(config.export)
 app.command("plan")(config.plan)

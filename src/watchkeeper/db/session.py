@@ -51,6 +51,16 @@ class Database:
         with factory() as session, session.begin():
             yield session
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[Session]:
+        """Yield a writing session whose transaction is always rolled back: a dry run of
+        the real code paths (the escalation simulator) leaves nothing behind."""
+        with self._writers() as session, session.begin() as transaction:
+            try:
+                yield session
+            finally:
+                transaction.rollback()
+
     def run(self, work: Callable[[Session], T], *, write: bool = True, attempts: int = 4) -> T:
         """Run `work` in a transaction, retrying the whole of it on transient conflicts."""
         for attempt in range(1, attempts + 1):

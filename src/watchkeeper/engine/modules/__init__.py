@@ -24,6 +24,7 @@ from watchkeeper.engine.modules import (
     notify_send,
     postmortem_reminders,
     raw_retention,
+    readiness_digest,
     recurrence,
     session_cleanup,
     sla_clocks,
@@ -104,6 +105,7 @@ def build(
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
         weekly_digest.module(settings),
+        readiness_digest.module(settings),
         statuspage.MODULE,
         workflows.Workflows(base_url=settings.resolved_base_url),
         workflow_calls.WorkflowCalls(

@@ -23,6 +23,7 @@ from watchkeeper.web.api.v1 import (
     policy,
     postmortems,
     problems,
+    readiness,
     reports,
     schedules,
     status_incidents,
@@ -69,3 +70,4 @@ router.include_router(reports.router)
 router.include_router(workflows.router)
 router.include_router(drills.router)
 router.include_router(suggestions.router)
+router.include_router(readiness.router)

@@ -30,6 +30,7 @@ from watchkeeper.web.ui.routes import (
     notification_settings,
     postmortem_pages,
     problem_pages,
+    readiness_pages,
     reports_pages,
     schedules,
     sso,
@@ -68,5 +69,6 @@ for module in (
     status_pages,
     reports_pages,
     suggestion_pages,
+    readiness_pages,
 ):
     router.include_router(module.router)

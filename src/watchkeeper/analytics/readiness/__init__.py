@@ -1,0 +1,1 @@
+"""Readiness: coverage checks of the paging set-up, and the escalation simulator."""
