@@ -14,6 +14,7 @@ from watchkeeper.engine.modules import (
     audit_retention,
     check_retention,
     checks,
+    comms_send,
     correlate,
     escalate,
     event_rates,
@@ -27,6 +28,7 @@ from watchkeeper.engine.modules import (
     session_cleanup,
     sla_clocks,
     statuspage,
+    subscriber_fanout,
 )
 from watchkeeper.engine.protocol import EngineModule
 from watchkeeper.pipeline.notify.channels.base import Channel
@@ -42,6 +44,7 @@ def build(
     linker: Linker,
     sealer: Sealer,
     notify_workers: int = 16,
+    comms_workers: int = 8,
     prober: checks.Probe | None = None,
     clock: Clock | None = None,
     check_workers: int | None = None,
@@ -86,6 +89,9 @@ def build(
         postmortem_reminders.module(settings),
         action_reminders.module(settings),
         statuspage.MODULE,
+        # Communication: its own queue and senders, after the page path (see comms_send).
+        subscriber_fanout.SubscriberFanout(base_url=settings.resolved_base_url),
+        comms_send.CommsSend(registry, channels=channels, sealer=sealer, workers=comms_workers),
         session_cleanup.MODULE,
         raw_retention.RawRetention(keep=timedelta(days=settings.raw_payload_retention_days)),
         audit_retention.AuditRetention(keep=timedelta(days=settings.audit_retention_days)),

@@ -37,7 +37,7 @@ class Stakeholder(Base):
 
 
 class StakeholderRule(Base):
-    """"Every incident of priority P (or better) gets this stakeholder"."""
+    """ "Every incident of priority P (or better) gets this stakeholder"."""
 
     __tablename__ = "stakeholder_rules"
 

@@ -25,6 +25,7 @@ from watchkeeper.web.api.v1 import (
     schedules,
     status_incidents,
     status_pages,
+    status_subscribers,
     teams,
     tokens,
     users,
@@ -60,4 +61,5 @@ router.include_router(action_items.router)
 router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
+router.include_router(status_subscribers.router)
 router.include_router(reports.router)
