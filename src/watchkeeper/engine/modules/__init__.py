@@ -27,6 +27,7 @@ from watchkeeper.engine.modules import (
     recurrence,
     session_cleanup,
     sla_clocks,
+    stakeholder_cadence,
     statuspage,
     subscriber_fanout,
 )
@@ -90,6 +91,7 @@ def build(
         action_reminders.module(settings),
         statuspage.MODULE,
         # Communication: its own queue and senders, after the page path (see comms_send).
+        stakeholder_cadence.module(settings),
         subscriber_fanout.SubscriberFanout(base_url=settings.resolved_base_url),
         comms_send.CommsSend(registry, channels=channels, sealer=sealer, workers=comms_workers),
         session_cleanup.MODULE,

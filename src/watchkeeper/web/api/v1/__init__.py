@@ -23,6 +23,7 @@ from watchkeeper.web.api.v1 import (
     problems,
     reports,
     schedules,
+    stakeholders,
     status_incidents,
     status_pages,
     status_subscribers,
@@ -62,4 +63,5 @@ router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(status_subscribers.router)
+router.include_router(stakeholders.router)
 router.include_router(reports.router)
