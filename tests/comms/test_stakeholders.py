@@ -4,6 +4,7 @@ through the outbox and the timeline, and a late update reminds the communication
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -33,9 +34,7 @@ def reachable(h: Harness, login: str, address: str) -> Person:
     return person
 
 
-def call(
-    client: TestClient, who: Person, method: str, path: str, expect: int, **kw: object
-) -> dict:
+def call(client: TestClient, who: Person, method: str, path: str, expect: int, **kw: object) -> Any:
     response = client.request(method, path, headers=bearer(who), **kw)  # type: ignore[arg-type]
     assert response.status_code == expect, response.text
     return response.json() if response.content else {}

@@ -50,13 +50,14 @@ def _apply_rules(
     if not rules:
         return 0
     ids = [i.id for i in incidents]
-    present = set(
-        session.execute(
+    present: set[tuple[int, str, str]] = {
+        (incident_id, kind, target)
+        for incident_id, kind, target in session.execute(
             select(Stakeholder.incident_id, Stakeholder.kind, Stakeholder.target).where(
                 Stakeholder.incident_id.in_(ids)
             )
-        ).all()
-    )
+        )
+    }
     rows = []
     for incident in incidents:
         for rule in rules:
