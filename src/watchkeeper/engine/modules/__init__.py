@@ -45,7 +45,7 @@ def build(
     linker: Linker,
     sealer: Sealer,
     notify_workers: int = 16,
-    comms_workers: int = 8,
+    comms_workers: int = 4,
     prober: checks.Probe | None = None,
     clock: Clock | None = None,
     check_workers: int | None = None,

@@ -35,7 +35,7 @@ class InlineExecutor(Executor):
 class CommsSend:
     name = "comms_send"
     version = 1
-    interval = 1.0
+    interval = 0.25
     wakeable = False
     exclusive = False
 
@@ -45,7 +45,7 @@ class CommsSend:
         *,
         channels: Mapping[str, Channel],
         sealer: Sealer,
-        workers: int = 8,
+        workers: int = 4,
         batch: int = outbox.BATCH,
     ) -> None:
         self.channels = channels

@@ -16,7 +16,7 @@ from watchkeeper.response.subscriptions.render import Links
 class SubscriberFanout:
     name = "subscriber_fanout"
     version = 1
-    interval = 1.0
+    interval = 0.25
     wakeable = False
     exclusive = True  # one walker per announcement cursor
     batch_limit: int | None = cycle.SLICE

@@ -22,7 +22,7 @@ from watchkeeper.pipeline.notify.channels.base import Delivery, Outgoing
 from watchkeeper.pipeline.notify.send import backoff
 from watchkeeper.response.outbox.models import OutboxMessage
 
-BATCH = 200
+BATCH = 100
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 
