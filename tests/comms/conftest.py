@@ -41,6 +41,8 @@ def settings(tmp_path: Path, db: Database, inbox: tuple[Inbox, int]) -> Settings
         smtp_host="127.0.0.1",
         smtp_port=inbox[1],
         smtp_from="status@example.com",
+        # The webhook receivers of these tests listen on this host.
+        outbound_allow_cidrs="127.0.0.1/32",
     )
 
 
