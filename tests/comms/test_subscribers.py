@@ -15,7 +15,7 @@ import orjson
 import pytest
 from starlette.testclient import TestClient
 
-from tests.factories import Person, bearer
+from tests.factories import Person, bearer, browser_login
 from tests.scenarios.harness import Harness
 from tests.statuspage.helpers import Pages
 from watchkeeper.pipeline.notify.channels.webhook import sign
@@ -138,3 +138,25 @@ def test_bad_input_on_the_form_changes_nothing_and_too_many_tries_are_refused(
     sixth = client.post("/status/acme/subscribe", data={"email": "c@example.com"})
     assert sixth.status_code == 429
     assert [s["address"] for s in pages.call("GET", base)] == ["b@example.com"]
+
+
+def test_the_admin_page_lists_subscribers_and_removes_one(
+    client: TestClient, pages: Pages, admin: Person
+) -> None:
+    page = pages.page("acme")
+    base = f"/api/v1/status-pages/{page['id']}/subscribers"
+    pages.call("POST", base, 201, json={"email": "ann@example.com"})
+    csrf = browser_login(client, admin.login)
+    shown = client.get(f"/admin/status-pages/{page['id']}/subscribers")
+    assert shown.status_code == 200
+    assert "ann@example.com" in shown.text
+    assert "0 confirmed of 1" in shown.text
+    [row] = pages.call("GET", base)
+    gone = client.post(
+        f"/admin/status-pages/{page['id']}/subscribers/{row['id']}/remove",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert gone.status_code == 303
+    assert pages.call("GET", base) == []
+    assert client.get(base + ".csv").status_code == 200  # the export link works in the browser

@@ -33,6 +33,7 @@ from watchkeeper.web.ui.routes import (
     schedules,
     sso,
     status_pages,
+    status_subscribers,
 )
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -63,6 +64,7 @@ for module in (
     action_pages,
     problem_pages,
     status_pages,
+    status_subscribers,
     reports_pages,
 ):
     router.include_router(module.router)
