@@ -40,7 +40,7 @@ def test_the_page_says_when_the_next_update_is_due_and_sends_one(
     page = client.get(f"/incidents/{incident}").text
     assert "next update due in 30 min" in page
     assert "vp@example.com" in page
-    assert "Stakeholder update sent (1 messages): Checkout" in page
+    assert "Stakeholder update sent (1 message): Checkout" in page
     empty = client.post(
         f"/incidents/{incident}/stakeholder-updates", data={"csrf_token": csrf, "body": ""}
     )
@@ -75,3 +75,29 @@ def test_publish_to_status_page_makes_a_draft_without_internal_details(
     assert draft["incident_id"] == incident
     assert draft["name"] == "Checkout disruption"
     assert "DB primary" not in client.get("/status/acme").text
+
+
+def test_admins_write_templates_and_rules_on_their_page(h: Harness, client: TestClient) -> None:
+    csrf = browser_login(client, h.admin.login)
+    made = client.post(
+        "/admin/stakeholders/templates",
+        data={"csrf_token": csrf, "name": "hourly", "subject": "{number}", "body": "{title}"},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    refused = client.post(
+        "/admin/stakeholders/templates",
+        data={"csrf_token": csrf, "name": "bad", "subject": "{nope}", "body": "x"},
+    )
+    assert refused.status_code == 422
+    assert "unknown placeholders nope" in refused.text
+    rule = client.post(
+        "/admin/stakeholders/rules",
+        data={"csrf_token": csrf, "max_priority": "2", "email": "exec@example.com"},
+        follow_redirects=False,
+    )
+    assert rule.status_code == 303
+    page = client.get("/admin/stakeholders").text
+    assert "hourly" in page
+    assert "bad" not in page
+    assert "P2 or higher → exec@example.com" in page

@@ -13,5 +13,10 @@ def module(settings: Settings) -> CycleModule:
     # Minutes matter here, not milliseconds: off the page path, never woken by intake.
     run = partial(cycle.run_once, minutes=dict(settings.stakeholder_update_minutes))
     return CycleModule(
-        name="stakeholder_cadence", version=1, interval=15.0, run=run, wakeable=False
+        name="stakeholder_cadence",
+        version=1,
+        interval=15.0,
+        run=run,
+        wakeable=False,
+        exclusive=True,  # one engine reminds: a reminder per due time
     )

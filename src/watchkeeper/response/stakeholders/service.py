@@ -273,7 +273,7 @@ def send_update(
         session,
         incident_id=incident_id,
         kind="stakeholder_update",
-        summary=f"Stakeholder update sent ({len(messages)} messages): {subject}",
+        summary=f"Stakeholder update sent ({_messages(len(messages))}): {subject}",
         actor=actor,
         at=now,
         data={"subject": subject, "body": body, "recipients": len(messages)},
@@ -334,3 +334,7 @@ def contact_messages(
         )
         for method in methods
     ]
+
+
+def _messages(count: int) -> str:
+    return "1 message" if count == 1 else f"{count} messages"
