@@ -13,6 +13,7 @@ from tests.scenarios.harness import Harness
 from watchkeeper.catalog.teams.models import TeamMembership
 from watchkeeper.catalog.users.roles import Role
 from watchkeeper.db.sealing import Sealer
+from watchkeeper.pipeline.notify.channels.base import Delivery
 from watchkeeper.pipeline.notify.models import ContactMethod
 from watchkeeper.wiring import secret_key
 
@@ -154,3 +155,35 @@ def test_the_communications_lead_is_reminded_once_when_an_update_is_late(
     h.clock.advance(timedelta(minutes=31))
     h.run_engine()
     assert [s.address for s in h.channel.take()] == ["lead@example.com"]
+
+
+def test_a_message_the_channel_could_not_take_is_retried_later(
+    h: Harness, client: TestClient
+) -> None:
+    incident = p1(h, client)
+    call(
+        client,
+        h.admin,
+        "POST",
+        f"/api/v1/incidents/{incident}/stakeholders",
+        201,
+        json={"email": "vp@example.com"},
+    )
+    h.channel.failures.append(Delivery(ok=False, retryable=True, detail="SMTP 451"))
+    call(
+        client,
+        h.admin,
+        "POST",
+        f"/api/v1/incidents/{incident}/stakeholder-updates",
+        201,
+        json={"body": "Mitigated."},
+    )
+    h.run_engine()
+    h.run_engine()
+    assert h.channel.take() == []
+    assert h.channel.attempts == 1
+    h.clock.advance(seconds=16)  # the first retry waits 7.5 to 15 s
+    h.run_engine()
+    [sent] = h.channel.take()
+    assert sent.address == "vp@example.com"
+    assert sent.message.text == "Mitigated."
