@@ -28,10 +28,13 @@ from watchkeeper.pipeline.ingest.opsgenie import models as _opsgenie  # noqa: F4
 from watchkeeper.pipeline.notify import models as _notify  # noqa: F401
 from watchkeeper.response.actions import models as _actions  # noqa: F401
 from watchkeeper.response.drills import models as _drills  # noqa: F401
+from watchkeeper.response.outbox import models as _outbox  # noqa: F401
 from watchkeeper.response.postmortems import models as _postmortems  # noqa: F401
 from watchkeeper.response.problems import models as _problems  # noqa: F401
 from watchkeeper.response.recurrence import models as _recurrence  # noqa: F401
+from watchkeeper.response.stakeholders import models as _stakeholders  # noqa: F401
 from watchkeeper.response.statuspage import models as _statuspage  # noqa: F401
+from watchkeeper.response.subscriptions import models as _subscriptions  # noqa: F401
 from watchkeeper.response.suggestions import models as _suggestions  # noqa: F401
 from watchkeeper.response.workflows import models as _workflows  # noqa: F401
 

@@ -294,6 +294,13 @@ class Settings(BaseSettings):
         default="Sign in with single sign-on", description="Single sign-on: the login button."
     )
 
+    stakeholder_update_minutes: dict[int, int] = Field(
+        default_factory=lambda: {1: 30, 2: 60},
+        description="JSON, priority -> minutes between stakeholder updates of an open "
+        'incident, e.g. `{"1": 30, "2": 60, "3": 240}`; when one is due, the communications '
+        "lead (or the commander) is reminded. A priority left out has no cadence.",
+    )
+
     postmortem_required_priorities: str = Field(
         default="P1,P2",
         description="Comma-separated priorities whose incidents need a published postmortem "
@@ -327,6 +334,14 @@ class Settings(BaseSettings):
     def _check_cidrs(cls, value: str) -> str:
         for cidr in _split(value):
             ipaddress.ip_network(cidr, strict=False)  # ValueError names the bad one
+        return value
+
+    @field_validator("stakeholder_update_minutes")
+    @classmethod
+    def _check_cadence(cls, value: dict[int, int]) -> dict[int, int]:
+        for priority, minutes in value.items():
+            if not 1 <= priority <= 5 or not 1 <= minutes <= 1440:
+                raise ValueError("priorities 1 to 5, each 1 to 1440 minutes")
         return value
 
     @field_validator("forwarded_allow_ips")

@@ -82,6 +82,7 @@ class Harness:
                 linker=Linker("http://testserver", "scenario secret"),
                 sealer=Sealer(secret_key(self.settings)),  # as the web app seals
                 notify_workers=0,
+                comms_workers=0,
                 prober=check_prober(self.settings).run,
                 clock=self.clock,
                 check_workers=0,

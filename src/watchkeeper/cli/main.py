@@ -12,6 +12,7 @@ from watchkeeper.cli import (
     anomaly,
     audit,
     checks,
+    comms,
     config,
     db,
     imports,
@@ -61,6 +62,8 @@ app.add_typer(postmortems.app, name="postmortem")
 app.add_typer(actions.app, name="action")
 app.add_typer(problems.app, name="problem")
 app.add_typer(statuspage.app, name="status-page")
+app.add_typer(comms.subscribers_app, name="subscriber")
+app.add_typer(comms.stakeholders_app, name="stakeholder")
 app.add_typer(reports.app, name="report")
 app.add_typer(workflows.app, name="workflow")
 app.add_typer(workflows.drill_app, name="drill")

@@ -20,6 +20,7 @@ from watchkeeper.web.context import WebContext
 from watchkeeper.web.middleware import BodyLimitMiddleware, HttpMetrics, ObservabilityMiddleware
 from watchkeeper.web.status import feeds as status_feeds
 from watchkeeper.web.status import public as status_public
+from watchkeeper.web.status import subscribe as status_subscribe
 from watchkeeper.web.status.host import StatusPageHosts
 from watchkeeper.web.ui.routes import action_links
 from watchkeeper.web.ui.routes import router as ui_router
@@ -76,6 +77,7 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
     app.include_router(api_v1)
     app.include_router(status_public.router)
     app.include_router(status_feeds.router)
+    app.include_router(status_subscribe.router)
     app.include_router(ui_router)
     app.include_router(action_links.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -18,6 +18,7 @@ from watchkeeper.db.session import Database
 from watchkeeper.pipeline.notify.throttle import CodeThrottle
 from watchkeeper.response.statuspage.queries import BarCache
 from watchkeeper.settings import Settings
+from watchkeeper.web.status.throttle import SubscribeThrottle
 
 if TYPE_CHECKING:
     from watchkeeper.catalog.sso.service import SsoRules
@@ -55,6 +56,7 @@ class WebContext:
     engine_stale_after: timedelta = timedelta(seconds=15)
     # Status pages' uptime bars of finished days (they never change).
     status_bars: BarCache = field(default_factory=BarCache)
+    subscribe_throttle: SubscribeThrottle = field(default_factory=SubscribeThrottle)
 
     @property
     def session_cookie(self) -> str:

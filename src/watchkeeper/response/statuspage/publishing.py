@@ -36,6 +36,7 @@ from watchkeeper.response.statuspage.schemas import (
 )
 from watchkeeper.response.statuspage.service import get_page, priority_status
 from watchkeeper.response.statuspage.status import ComponentStatus
+from watchkeeper.response.subscriptions.cycle import announce
 
 PLACEHOLDERS = ("page", "name", "components", "state", "starts", "ends")
 INCIDENT_STATES = ("investigating", "identified", "monitoring", "resolved")
@@ -208,6 +209,7 @@ def _apply(session: Session, record: PublicIncident, update: PublicUpdate, now: 
     if update.state in ("resolved", "completed"):
         record.resolved_at = now
     session.flush()
+    announce(session, update=update, page_id=record.page_id, now=now)
     refresh(session, now, page_ids=[record.page_id])
 
 

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Paths a custom domain serves from its page; everything else (static files) as usual.
-_PAGE_PATHS = ("/api/v2/", "/feed.", "/components/")
+_PAGE_PATHS = ("/api/v2/", "/feed.", "/components/", "/subscribe", "/unsubscribe", "/incidents/")
 TTL_SECONDS = 10.0
 
 

@@ -17,10 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from watchkeeper.catalog.access import errors as access_errors
+from watchkeeper.response.statuspage import errors as pages_errors
 from watchkeeper.response.statuspage import queries, v2
 from watchkeeper.response.statuspage import service as pages
 from watchkeeper.response.statuspage.models import StatusPage
 from watchkeeper.response.statuspage.queries import PageView
+from watchkeeper.response.statuspage.retrospectives import for_public_incident, public_postmortems
 from watchkeeper.response.statuspage.status import LABELS, ComponentStatus, Uptime
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import resolve_principal
@@ -98,11 +100,13 @@ def bars(name: str, found: Uptime) -> Markup:
 @router.get("")
 def status_page(request: Request, slug: str) -> Response:
     now = context_of(request).clock.now()
-    view: PageView = load(
-        request,
-        slug,
-        lambda s, page: queries.page_view(s, page, now=now, bars=context_of(request).status_bars),
-    )
+
+    def work(session: Session, page: StatusPage) -> tuple[PageView, dict[int, Any]]:
+        found = queries.page_view(session, page, now=now, bars=context_of(request).status_bars)
+        items = [*found.open_incidents, *found.recent_incidents]
+        return found, public_postmortems(session, (i.incident.incident_id for i in items))
+
+    view, retros = load(request, slug, work)
     zone = ZoneInfo(view.page.time_zone)
     html = templates.get_template("status/page.html").render(
         view=view,
@@ -112,6 +116,7 @@ def status_page(request: Request, slug: str) -> Response:
         url=page_url(request, view.page),
         now=now,
         bars=bars,
+        retros=retros,
     )
     return conditional(
         request,
@@ -198,3 +203,31 @@ def _route(name: str) -> None:
 
 for _name in SHAPES:
     _route(_name)
+
+
+@router.get("/incidents/{public_id}/postmortem")
+def public_postmortem(request: Request, slug: str, public_id: int) -> Response:
+    """The public summary of a published public postmortem, nothing else of it."""
+    found = load(
+        request,
+        slug,
+        lambda s, page: (page, for_public_incident(s, page_id=page.id, public_id=public_id)),
+    )
+    page, pair = found
+    if pair is None:
+        raise pages_errors.incident_not_found(public_id)
+    record, postmortem = pair
+    html = templates.get_template("status/postmortem.html").render(
+        page=page,
+        url=page_url(request, page),
+        record=record,
+        postmortem=postmortem,
+        zone=page.time_zone,
+    )
+    return conditional(
+        request,
+        html.encode(),
+        media_type="text/html; charset=utf-8",
+        last_modified=postmortem.published_at or record.updated_at,
+        public=page.visibility == "public",
+    )

@@ -16,6 +16,8 @@ class Outgoing:
     text: str
     html: str
     payload: dict[str, Any] = field(default_factory=dict)
+    # Extra email headers (List-Unsubscribe ...); other channels ignore them.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

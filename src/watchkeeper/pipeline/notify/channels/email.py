@@ -41,8 +41,11 @@ class EmailChannel:
         mail["To"] = address
         mail["Message-ID"] = make_msgid(idstring=message.message_id.replace(":", "."))
         mail["X-Watchkeeper-Message"] = message.message_id
+        for name, value in message.headers.items():
+            mail[name] = value
         mail.set_content(message.text)
-        mail.add_alternative(message.html, subtype="html")
+        if message.html:
+            mail.add_alternative(message.html, subtype="html")
         try:
             with self._connect() as smtp:
                 smtp.send_message(mail)

@@ -26,8 +26,10 @@ from watchkeeper.web.api.v1 import (
     readiness,
     reports,
     schedules,
+    stakeholders,
     status_incidents,
     status_pages,
+    status_subscribers,
     suggestions,
     teams,
     tokens,
@@ -66,6 +68,8 @@ router.include_router(action_items.router)
 router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
+router.include_router(status_subscribers.router)
+router.include_router(stakeholders.router)
 router.include_router(reports.router)
 router.include_router(workflows.router)
 router.include_router(drills.router)

@@ -40,7 +40,7 @@ from watchkeeper.response.drills.queries import drill_incidents
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
-from watchkeeper.web.ui.routes import learning
+from watchkeeper.web.ui.routes import incident_comms_view, learning
 from watchkeeper.web.ui.routes.admin_escalation import choices
 from watchkeeper.web.ui.routes.forms import (
     Outcome,
@@ -102,7 +102,15 @@ def _page(
     ctx = context_of(request)
     now = ctx.clock.now()
     zone = getattr(request.state, "time_zone", "UTC")
-    context = ctx.database.run(lambda s: page_context(s, incident_id, now, zone), write=False)
+    minutes = ctx.settings.stakeholder_update_minutes
+
+    def load(session: Session) -> dict[str, Any]:
+        return {
+            **page_context(session, incident_id, now, zone),
+            **incident_comms_view.incident_context(session, incident_id, now=now, minutes=minutes),
+        }
+
+    context = ctx.database.run(load, write=False)
     return render(request, "incidents/show.html", {**context, "errors": errors}, status_code=status)
 
 

@@ -1,0 +1,1 @@
+"""Outgoing messages of communication (subscribers, stakeholders), apart from paging."""

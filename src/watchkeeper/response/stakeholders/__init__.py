@@ -1,0 +1,1 @@
+"""Stakeholders of an incident, their updates from templates, and the update cadence."""

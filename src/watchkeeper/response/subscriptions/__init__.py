@@ -1,0 +1,1 @@
+"""Status page subscribers: email (double opt-in) and webhooks, and their messages."""
