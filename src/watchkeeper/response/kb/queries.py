@@ -159,8 +159,11 @@ def _tags(value: object) -> list[str]:
 
 
 def _sqlite(session: Session, words: list[str], limit: int, any_word: bool) -> Sequence[object]:
-    joiner = " OR " if any_word else " AND "
-    match = joiner.join(f'"{word}"*' for word in words)
+    # Every word a prefix for a person's search; whole words for a long text, where
+    # prefixes of short words ("the" in "them") would only add noise.
+    match = (" OR " if any_word else " AND ").join(
+        f'"{word}"' if any_word else f'"{word}"*' for word in words
+    )
     stmt = text(
         f"SELECT a.id, a.title, a.tags, snippet({SQLITE_TABLE}, -1, :open, :close, '…', 24),"
         f" bm25({SQLITE_TABLE}, 8.0, 1.0) AS score"
@@ -174,9 +177,10 @@ def _sqlite(session: Session, words: list[str], limit: int, any_word: bool) -> S
 def _postgresql(
     session: Session, words: list[str], limit: int, any_word: bool
 ) -> Sequence[object]:
-    joiner = " | " if any_word else " & "
-    query = joiner.join(f"{word}:*" for word in words)
-    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12, MaxFragments=2"
+    query = (" | " if any_word else " & ").join(
+        word if any_word else f"{word}:*" for word in words
+    )
+    options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12"
     # Rank and cut first, so the costly headline is made for the shown rows only.
     stmt = text(
         "WITH q AS (SELECT to_tsquery('english', :query) AS q),"
