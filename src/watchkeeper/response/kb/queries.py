@@ -23,6 +23,9 @@ from watchkeeper.response.kb.service import version
 
 MAX_TERMS = 12
 MAX_LIMIT = 100
+# Ranking costs microseconds per matching article; a query matching more than this many
+# ranks the newest this many of them (a word in thousands of articles says little).
+RANKED = 500
 SQLITE_TABLE = "kb_articles_fts"
 PG_DOCUMENT = "search_vector"
 # Marks around matched words in a database's snippet. Control characters never reach
@@ -164,12 +167,19 @@ def _sqlite(session: Session, words: list[str], limit: int, any_word: bool) -> S
     match = (" OR " if any_word else " AND ").join(
         f'"{word}"' if any_word else f'"{word}"*' for word in words
     )
+    floor = session.scalar(
+        text(
+            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH :match"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET :skip"
+        ).bindparams(match=match, skip=RANKED - 1)
+    )
     stmt = text(
         f"SELECT a.id, a.title, a.tags, snippet({SQLITE_TABLE}, -1, :open, :close, '…', 24),"
         f" bm25({SQLITE_TABLE}, 8.0, 1.0) AS score"
         f" FROM {SQLITE_TABLE} JOIN kb_articles a ON a.id = {SQLITE_TABLE}.rowid"
-        f" WHERE {SQLITE_TABLE} MATCH :match ORDER BY score LIMIT :limit"
-    ).bindparams(open=_OPEN, close=_CLOSE, match=match, limit=limit)
+        f" WHERE {SQLITE_TABLE} MATCH :match AND {SQLITE_TABLE}.rowid >= :floor"
+        " ORDER BY score LIMIT :limit"
+    ).bindparams(open=_OPEN, close=_CLOSE, match=match, floor=floor or 0, limit=limit)
     # bm25 is lower for better matches; shown negated, so a higher rank is better on both.
     return [(r[0], r[1], r[2], r[3], -float(r[4])) for r in session.execute(stmt)]
 
@@ -181,14 +191,20 @@ def _postgresql(
         word if any_word else f"{word}:*" for word in words
     )
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12"
+    floor = session.scalar(
+        text(
+            f"SELECT id FROM kb_articles WHERE {PG_DOCUMENT} @@ to_tsquery('english', :query)"
+            " ORDER BY id DESC OFFSET :skip LIMIT 1"
+        ).bindparams(query=query, skip=RANKED - 1)
+    )
     # Rank and cut first, so the costly headline is made for the shown rows only.
     stmt = text(
         "WITH q AS (SELECT to_tsquery('english', :query) AS q),"
         f" top AS (SELECT a.id, a.title, a.tags, a.body, ts_rank(a.{PG_DOCUMENT}, q.q) AS score"
-        f" FROM kb_articles a, q WHERE a.{PG_DOCUMENT} @@ q.q"
+        f" FROM kb_articles a, q WHERE a.{PG_DOCUMENT} @@ q.q AND a.id >= :floor"
         " ORDER BY score DESC, a.id LIMIT :limit)"
         " SELECT top.id, top.title, top.tags,"
         " ts_headline('english', top.body, q.q, :options), top.score"
         " FROM top, q ORDER BY top.score DESC, top.id"
-    ).bindparams(query=query, limit=limit, options=options)
+    ).bindparams(query=query, floor=floor or 0, limit=limit, options=options)
     return list(session.execute(stmt))
