@@ -14,7 +14,9 @@ def no_version(article_id: int, number: int) -> NotFound:
 
 
 def unknown(field: str, what: str, value: int | str) -> Invalid:
-    return Invalid(f"{field}: no {what} {value}", errors=[FieldError(f"body.{field}", f"no {what}")])
+    return Invalid(
+        f"{field}: no {what} {value}", errors=[FieldError(f"body.{field}", f"no {what}")]
+    )
 
 
 def bad_file(path: str, field: str, message: str) -> Invalid:

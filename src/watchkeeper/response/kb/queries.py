@@ -141,8 +141,13 @@ def search_articles(
     else:
         rows = _sqlite(session, words, limit, any_word)
     return [
-        Hit(id=row[0], title=row[1], tags=_tags(row[2]), snippet=snippet_html(row[3] or ""),
-            rank=float(row[4]))
+        Hit(
+            id=row[0],
+            title=row[1],
+            tags=_tags(row[2]),
+            snippet=snippet_html(row[3] or ""),
+            rank=float(row[4]),
+        )
         for row in rows
     ]
 
@@ -184,12 +189,8 @@ def _sqlite(session: Session, words: list[str], limit: int, any_word: bool) -> S
     return [(r[0], r[1], r[2], r[3], -float(r[4])) for r in session.execute(stmt)]
 
 
-def _postgresql(
-    session: Session, words: list[str], limit: int, any_word: bool
-) -> Sequence[object]:
-    query = (" | " if any_word else " & ").join(
-        word if any_word else f"{word}:*" for word in words
-    )
+def _postgresql(session: Session, words: list[str], limit: int, any_word: bool) -> Sequence[object]:
+    query = (" | " if any_word else " & ").join(word if any_word else f"{word}:*" for word in words)
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12"
     floor = session.scalar(
         text(

@@ -167,9 +167,7 @@ def check_links(session: Session, content: Content) -> None:
         _check_ids(session, Team, "owner_team_id", "team", (content.owner_team_id,))
 
 
-def _check_ids(
-    session: Session, model: Any, field: str, what: str, ids: Sequence[int]
-) -> None:
+def _check_ids(session: Session, model: Any, field: str, what: str, ids: Sequence[int]) -> None:
     if not ids:
         return
     found = set(session.scalars(select(model.id).where(model.id.in_(list(ids)))))
@@ -211,7 +209,9 @@ def _write(
     article.updated_by_id = actor.user_id
     session.execute(delete(ArticleService).where(ArticleService.article_id == article.id))
     session.execute(delete(ArticleCategory).where(ArticleCategory.article_id == article.id))
-    session.add_all(ArticleService(article_id=article.id, service_id=i) for i in content.service_ids)
+    session.add_all(
+        ArticleService(article_id=article.id, service_id=i) for i in content.service_ids
+    )
     session.add_all(
         ArticleCategory(article_id=article.id, category_id=i) for i in content.category_ids
     )

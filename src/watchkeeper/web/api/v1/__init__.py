@@ -16,6 +16,7 @@ from watchkeeper.web.api.v1 import (
     incident_actions,
     incidents,
     integrations,
+    kb,
     me,
     noise,
     policy,
@@ -61,3 +62,4 @@ router.include_router(problems.router)
 router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
+router.include_router(kb.router)
