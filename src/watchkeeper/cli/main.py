@@ -17,6 +17,7 @@ from watchkeeper.cli import (
     imports,
     incident_page,
     incidents,
+    kb,
     noise,
     oncall,
     postmortems,
@@ -38,6 +39,7 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.command("engine")(serve.engine)
 app.add_typer(db.app, name="db")
+app.add_typer(kb.app, name="kb")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 incidents.app.command("page")(incident_page.page)
