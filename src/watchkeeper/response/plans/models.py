@@ -32,9 +32,7 @@ class ResponsePlan(Base):
     service_id: Mapped[int | None] = mapped_column(
         ForeignKey("services.id", ondelete="CASCADE"), index=True
     )
-    category_id: Mapped[int | None] = mapped_column(
-        ForeignKey("categories.id", ondelete="CASCADE")
-    )
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
     priority_min: Mapped[int] = mapped_column(SmallInteger, default=1)
     priority_max: Mapped[int] = mapped_column(SmallInteger, default=5)
     matchers: Mapped[list[str]] = mapped_column(JSON, default=list)

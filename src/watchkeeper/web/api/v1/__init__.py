@@ -19,6 +19,7 @@ from watchkeeper.web.api.v1 import (
     kb,
     me,
     noise,
+    plans,
     policy,
     postmortems,
     problems,
@@ -63,3 +64,4 @@ router.include_router(status_pages.router)
 router.include_router(status_incidents.router)
 router.include_router(reports.router)
 router.include_router(kb.router)
+router.include_router(plans.router)

@@ -21,6 +21,7 @@ from watchkeeper.core.ids import After, Id, parse_id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
 from watchkeeper.incidents import links, queries, tasks, transitions
+from watchkeeper.response.plans import queries as plan_queries
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.lifecycle import Status, allowed_actions
 from watchkeeper.incidents.schemas import (
@@ -91,6 +92,8 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
         "targets": choices(session),
         "policies": policies,
         **learning.incident_context(session, incident, now=now, zone=zone),
+        "plans": plan_queries.attached(session, incident_id=incident.id),
+        "plan_marks": plan_queries.task_marks(session, incident_id=incident.id),
     }
 
 
