@@ -19,18 +19,20 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, text
+from sqlalchemy.orm import Session
 
 from bench.incidents_api import POSTGRES_URL
 from watchkeeper.db import migrate
 from watchkeeper.db.session import Database
 from watchkeeper.response.kb.models import Article
 from watchkeeper.response.kb.queries import search_articles
+from watchkeeper.response.kb.schemas import Hit
 
 TARGET_MS = 50.0
 VOCABULARY = 5_000
@@ -106,6 +108,10 @@ def fresh_database(kind: str, workdir: Path) -> Iterator[Database]:
         admin.dispose()
 
 
+def _search(q: str) -> Callable[[Session], list[Hit]]:
+    return lambda session: search_articles(session, q, 20)
+
+
 def run(kind: str, articles: int, count: int) -> bool:
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp, fresh_database(kind, Path(tmp)) as database:
@@ -115,11 +121,11 @@ def run(kind: str, articles: int, count: int) -> bool:
         loaded = time.perf_counter() - started
         asked = queries(words, count, rng)
         for q in asked[:20]:  # warm the caches
-            database.run(lambda s, q=q: search_articles(s, q, 20), write=False)
+            database.run(_search(q), write=False)
         times, hits = [], 0
         for q in asked:
             started = time.perf_counter()
-            found = database.run(lambda s, q=q: search_articles(s, q, 20), write=False)
+            found = database.run(_search(q), write=False)
             times.append((time.perf_counter() - started) * 1000)
             hits += len(found)
     times.sort()

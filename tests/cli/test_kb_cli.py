@@ -49,9 +49,7 @@ def test_a_folder_is_imported_again_without_change_and_exported_back(
     assert exported.endswith("Free space on `/var` first.\n")
 
 
-def test_a_file_without_a_title_stops_the_import_naming_it(
-    remote: Remote, tmp_path: Path
-) -> None:
+def test_a_file_without_a_title_stops_the_import_naming_it(remote: Remote, tmp_path: Path) -> None:
     (tmp_path / "fine.md").write_text("---\ntitle: Fine\n---\nok\n")
     (tmp_path / "untitled.md").write_text("---\ntags: [x]\n---\nno title here\n")
     assert remote.error("kb", "import", str(tmp_path)) == (

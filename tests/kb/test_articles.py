@@ -111,7 +111,7 @@ def test_search_finds_words_by_prefix_and_after_an_edit(db: Database) -> None:
 
 
 def test_snippets_escape_what_authors_wrote(db: Database) -> None:
-    _write(db, title="Scripts", body='Run <script>alert(1)</script> then reboot & wait')
+    _write(db, title="Scripts", body="Run <script>alert(1)</script> then reboot & wait")
     hits = db.run(lambda s: queries.search_articles(s, "reboot", 5), write=False)
     assert "<script>" not in hits[0].snippet
     assert "<mark>reboot</mark> &amp; wait" in hits[0].snippet

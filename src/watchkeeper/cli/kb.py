@@ -13,6 +13,7 @@ from watchkeeper.cli.client import Api
 from watchkeeper.cli.common import console, fail, friendly, print_json
 from watchkeeper.cli.incidents import AsJson, Config, Token, Url, _target
 from watchkeeper.response.kb import files
+from watchkeeper.response.kb.schemas import ImportFile
 
 app = typer.Typer(
     help="Knowledge-base articles on a running server (needs its URL and an API token).",
@@ -87,7 +88,7 @@ def export(
         if not target.is_relative_to(root):
             fail(f"{item['path']}: outside {folder}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(files.render(files.ImportFile.model_validate(item)), encoding="utf-8")
+        target.write_text(files.render(ImportFile.model_validate(item)), encoding="utf-8")
     _say(f"{len(found)} articles written to {folder}")
 
 

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -166,7 +167,9 @@ def _tags(value: object) -> list[str]:
     return []
 
 
-def _sqlite(session: Session, words: list[str], limit: int, any_word: bool) -> Sequence[object]:
+def _sqlite(
+    session: Session, words: list[str], limit: int, any_word: bool
+) -> Sequence[Sequence[Any]]:
     # Every word a prefix for a person's search; whole words for a long text, where
     # prefixes of short words ("the" in "them") would only add noise.
     match = (" OR " if any_word else " AND ").join(
@@ -189,7 +192,9 @@ def _sqlite(session: Session, words: list[str], limit: int, any_word: bool) -> S
     return [(r[0], r[1], r[2], r[3], -float(r[4])) for r in session.execute(stmt)]
 
 
-def _postgresql(session: Session, words: list[str], limit: int, any_word: bool) -> Sequence[object]:
+def _postgresql(
+    session: Session, words: list[str], limit: int, any_word: bool
+) -> Sequence[Sequence[Any]]:
     query = (" | " if any_word else " & ").join(word if any_word else f"{word}:*" for word in words)
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=30, MinWords=12"
     floor = session.scalar(

@@ -37,9 +37,9 @@ _markdown.validateLink = lambda url: url.strip().lower().startswith(_SCHEMES)  #
 
 def render(body: str) -> str:
     """Safe HTML for an article's Markdown."""
-    return _markdown.render(body)
+    return str(_markdown.render(body))
 
 
 def stylesheet() -> str:
     """The CSS of highlighted code (the static file `kb.css` is made from it)."""
-    return str(_FORMATTER.get_style_defs(CSS_SCOPE))
+    return str(_FORMATTER.get_style_defs(CSS_SCOPE))  # type: ignore[no-untyped-call]

@@ -93,15 +93,15 @@ def attached(session: Session, *, incident_id: int) -> list[AttachedPlan]:
     ):
         links[plan_id].append(article_id)
     tasks: dict[int, list[int]] = defaultdict(list)
-    for plan_id, task_id, article_id in session.execute(
+    for plan_id, task_id, step_article in session.execute(
         select(PlanTask.plan_id, PlanTask.task_id, PlanTask.article_id)
         .join(IncidentTask, IncidentTask.id == PlanTask.task_id)
         .where(IncidentTask.incident_id == incident_id, PlanTask.plan_id.in_(plan_ids))
         .order_by(PlanTask.task_id)
     ):
         tasks[plan_id].append(task_id)
-        if article_id is not None and article_id not in links[plan_id]:
-            links[plan_id].append(article_id)
+        if step_article is not None and step_article not in links[plan_id]:
+            links[plan_id].append(step_article)
     wanted = sorted({a for ids in links.values() for a in ids})
     titles = (
         {

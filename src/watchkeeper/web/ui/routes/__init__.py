@@ -21,6 +21,7 @@ from watchkeeper.web.ui.routes import (
     home,
     incident_lists,
     incident_page,
+    kb_pages,
     noise_inhibitions,
     noise_rules,
     noise_silences,
@@ -62,5 +63,6 @@ for module in (
     problem_pages,
     status_pages,
     reports_pages,
+    kb_pages,
 ):
     router.include_router(module.router)

@@ -21,7 +21,6 @@ from watchkeeper.core.ids import After, Id, parse_id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
 from watchkeeper.incidents import links, queries, tasks, transitions
-from watchkeeper.response.plans import queries as plan_queries
 from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.lifecycle import Status, allowed_actions
 from watchkeeper.incidents.schemas import (
@@ -37,6 +36,7 @@ from watchkeeper.pipeline.correlate import queries as alert_queries
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.pages import urgency_of
 from watchkeeper.pipeline.escalation.schemas import PageIn
+from watchkeeper.response.plans import queries as plan_queries
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
