@@ -14,8 +14,13 @@ BODY = "Free space.\n\n```bash\nrm /var/log/*.gz\n```\n\n<script>alert(1)</scrip
 def _write(client: TestClient, csrf: str) -> str:
     made = client.post(
         "/kb",
-        data={"csrf_token": csrf, "title": "Disk full", "body": BODY, "tags": "disk, linux",
-              "matchers": 'alertname="DiskFull"'},
+        data={
+            "csrf_token": csrf,
+            "title": "Disk full",
+            "body": BODY,
+            "tags": "disk, linux",
+            "matchers": 'alertname="DiskFull"',
+        },
         follow_redirects=False,
     )
     assert made.status_code == 303, made.text
@@ -43,9 +48,7 @@ def test_search_shows_marked_snippets(client: TestClient, responder: Person) -> 
     assert "Disk full</a>" in page
 
 
-def test_history_compares_versions_and_restores_one(
-    client: TestClient, responder: Person
-) -> None:
+def test_history_compares_versions_and_restores_one(client: TestClient, responder: Person) -> None:
     csrf = browser_login(client, responder.login)
     url = _write(client, csrf)
     saved = client.post(

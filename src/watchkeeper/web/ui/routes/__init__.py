@@ -27,6 +27,7 @@ from watchkeeper.web.ui.routes import (
     noise_silences,
     noise_windows,
     notification_settings,
+    plan_pages,
     postmortem_pages,
     problem_pages,
     reports_pages,
@@ -64,5 +65,6 @@ for module in (
     status_pages,
     reports_pages,
     kb_pages,
+    plan_pages,
 ):
     router.include_router(module.router)
