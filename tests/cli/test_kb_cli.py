@@ -57,3 +57,26 @@ def test_a_file_without_a_title_stops_the_import_naming_it(remote: Remote, tmp_p
         " nothing was imported"
     )
     assert "Fine" not in remote.ok("kb", "list")
+
+
+def test_a_plan_is_applied_from_a_file_twice_without_duplicating_it(
+    remote: Remote, tmp_path: Path
+) -> None:
+    plan = tmp_path / "disk.yaml"
+    plan.write_text(
+        "name: Disk full\npriority_max: 2\nmatchers: ['alertname=\"DiskFull\"']\n"
+        "steps:\n  - text: Free space\n    role: commander\n"
+    )
+    assert remote.ok("plan", "apply", str(plan)).endswith(
+        'Disk full: P1-P2, alertname="DiskFull"; 1 steps\n'
+    )
+    plan.write_text(plan.read_text() + "  - text: Tell support\n")
+    remote.ok("plan", "apply", str(plan))
+    listed = remote.ok("plan", "list")
+    assert listed.count("Disk full") == 1
+    assert "2 steps" in listed
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Bad\nservice_id: 999\n")
+    assert remote.error("plan", "apply", str(bad)) == (
+        "error: no service 999; nothing was changed; service_id: no such service"
+    )

@@ -124,6 +124,9 @@ class Api:
     def patch(self, path: str, body: Mapping[str, Any]) -> Any:
         return self._send("PATCH", path, json=body)
 
+    def delete(self, path: str) -> Any:
+        return self._send("DELETE", path)
+
     def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str:
         """A document the server answers with as text (an export), not JSON."""
         try:

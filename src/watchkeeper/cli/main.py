@@ -20,6 +20,7 @@ from watchkeeper.cli import (
     kb,
     noise,
     oncall,
+    plans,
     postmortems,
     problems,
     reports,
@@ -40,6 +41,7 @@ app.command("serve")(serve.serve)
 app.command("engine")(serve.engine)
 app.add_typer(db.app, name="db")
 app.add_typer(kb.app, name="kb")
+app.add_typer(plans.app, name="plan")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 incidents.app.command("page")(incident_page.page)

@@ -11,8 +11,8 @@ def not_found(plan_id: int) -> NotFound:
 
 def unknown(field: str, what: str, value: int) -> Invalid:
     return Invalid(
-        f"{field}: no {what} {value}; nothing was changed",
-        errors=[FieldError(f"body.{field}", f"no {what} {value}")],
+        f"no {what} {value}; nothing was changed",
+        errors=[FieldError(f"body.{field}", f"no such {what}")],
     )
 
 

@@ -97,7 +97,7 @@ def _editor(
 @router.get("/new")
 def new_page(request: Request, principal: UiViewer) -> Response:
     principal.require(Role.RESPONDER)
-    empty = {
+    empty: dict[str, Any] = {
         "title": "",
         "body": "",
         "tags": [],
