@@ -67,16 +67,16 @@ def test_a_plan_is_applied_from_a_file_twice_without_duplicating_it(
         "name: Disk full\npriority_max: 2\nmatchers: ['alertname=\"DiskFull\"']\n"
         "steps:\n  - text: Free space\n    role: commander\n"
     )
-    assert remote.ok("plan", "apply", str(plan)).endswith(
+    assert remote.ok("response-plan", "apply", str(plan)).endswith(
         'Disk full: P1-P2, alertname="DiskFull"; 1 steps\n'
     )
     plan.write_text(plan.read_text() + "  - text: Tell support\n")
-    remote.ok("plan", "apply", str(plan))
-    listed = remote.ok("plan", "list")
+    remote.ok("response-plan", "apply", str(plan))
+    listed = remote.ok("response-plan", "list")
     assert listed.count("Disk full") == 1
     assert "2 steps" in listed
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: Bad\nservice_id: 999\n")
-    assert remote.error("plan", "apply", str(bad)) == (
+    assert remote.error("response-plan", "apply", str(bad)) == (
         "error: no service 999; nothing was changed; service_id: no such service"
     )

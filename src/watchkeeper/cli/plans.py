@@ -1,4 +1,4 @@
-"""`watchkeeper plan`: response plans on a running server, through its API; `apply`
+"""`watchkeeper response-plan`: response plans on a running server, through its API; `apply`
 writes a plan from a YAML file (by name: a second run changes the same plan)."""
 
 from __future__ import annotations
