@@ -23,7 +23,17 @@ def _matcher(text: str) -> str:
 
 
 MatcherText = Annotated[NonBlank, Field(max_length=600), AfterValidator(_matcher)]
-Path = Annotated[NonBlank, Field(max_length=500, pattern=r"^[^/\\][^\\]*\.md$")]
+def _relative(path: str) -> str:
+    """A file's place inside the imported folder: no way out of it, forward slashes."""
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        raise ValueError("must be a relative path inside the folder, like net/dns.md")
+    if not path.endswith(".md"):
+        raise ValueError("must be a .md file")
+    return path
+
+
+Path = Annotated[NonBlank, Field(max_length=500), AfterValidator(_relative)]
 
 
 class ArticleIn(BaseModel):
