@@ -131,3 +131,12 @@ def test_deleting_an_article_takes_it_out_of_search(db: Database) -> None:
     article_id = _write(db, title="Gone soon", body="ephemeral")
     db.run(lambda s: kb.remove(s, article_id=article_id))
     assert db.run(lambda s: queries.search_articles(s, "ephemeral", 5), write=False) == []
+
+
+def test_a_query_matching_more_than_the_ranked_cap_ranks_the_newest(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "RANKED", 3)
+    ids = [_write(db, title=f"Disk note {n}", body="disk " * n) for n in range(1, 6)]
+    hits = db.run(lambda s: queries.search_articles(s, "disk", 10), write=False)
+    assert sorted(hit.id for hit in hits) == ids[2:]

@@ -23,6 +23,8 @@ def _matcher(text: str) -> str:
 
 
 MatcherText = Annotated[NonBlank, Field(max_length=600), AfterValidator(_matcher)]
+
+
 def _relative(path: str) -> str:
     """A file's place inside the imported folder: no way out of it, forward slashes."""
     parts = path.split("/")
