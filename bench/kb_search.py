@@ -6,7 +6,9 @@ and most words in few), then times `search_articles` in process, one query per
 transaction as the API runs it: 1 to 3 words each, half of them common words (many
 matches to rank) and half rarer ones; every query asks for 20 hits with snippets.
 
-Prints p50/p95/max per database against the 50 ms p95 target.
+Prints p50/p95/max (wall time) per database against the 50 ms p95 target, and for
+SQLite, which runs in process, the p95 of the CPU time the queries used; `os.getloadavg`
+is printed too, since on a shared machine waiting for a core dominates wall time.
 
 Usage: python -m bench.kb_search [--articles 20000] [--queries 400] [--databases sqlite,postgresql]
 """
@@ -14,6 +16,7 @@ Usage: python -m bench.kb_search [--articles 20000] [--queries 400] [--databases
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -98,7 +101,8 @@ def fresh_database(kind: str, workdir: Path) -> Iterator[Database]:
     with admin.engine.begin() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{_SCHEMA}" CASCADE'))
         connection.execute(text(f'CREATE SCHEMA "{_SCHEMA}"'))
-    database = Database.from_url(f"{POSTGRES_URL}?options=-csearch_path%3D{_SCHEMA}")
+    # One connection, so one server backend does every query and its CPU can be read.
+    database = Database.from_url(f"{POSTGRES_URL}?options=-csearch_path%3D{_SCHEMA}", pool_size=1)
     try:
         yield database
     finally:
@@ -106,6 +110,19 @@ def fresh_database(kind: str, workdir: Path) -> Iterator[Database]:
         with admin.engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{_SCHEMA}" CASCADE'))
         admin.dispose()
+
+
+def _backend_cpu(database: Database) -> float:
+    """Seconds of CPU the PostgreSQL backend serving this pool has used (-1 elsewhere)."""
+    if database.is_sqlite:
+        return -1.0
+    with database.engine.connect() as connection:
+        pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _search(q: str) -> Callable[[Session], list[Hit]]:
@@ -122,19 +139,29 @@ def run(kind: str, articles: int, count: int) -> bool:
         asked = queries(words, count, rng)
         for q in asked[:20]:  # warm the caches
             database.run(_search(q), write=False)
-        times, hits = [], 0
+        backend = _backend_cpu(database)
+        times, cpu, hits = [], [], 0
         for q in asked:
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             found = database.run(_search(q), write=False)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - used) * 1000)
             hits += len(found)
+        server = (_backend_cpu(database) - backend) / count * 1000
     times.sort()
+    cpu.sort()
     p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+    # SQLite runs in this process, so its CPU time is the query's own cost, whatever else
+    # the machine is busy with; PostgreSQL's is in the server, so only wall time counts.
+    if kind == "sqlite":
+        own = f", CPU p95 {cpu[int(len(cpu) * 0.95) - 1]:.1f} ms"
+    else:
+        own = f", server CPU mean {server:.1f} ms" if server >= 0 else ""
     ok = p95 < TARGET_MS
     print(
         f"{kind:<10} {articles} articles (loaded in {loaded:.1f} s), {count} queries,"
         f" {hits / count:.1f} hits each: p50 {p50:.1f} ms, p95 {p95:.1f} ms,"
-        f" max {times[-1]:.1f} ms  {'OK' if ok else 'OVER'} (target p95 < {TARGET_MS:.0f} ms)"
+        f" max {times[-1]:.1f} ms{own}  {'OK' if ok else 'OVER'} (target p95 < {TARGET_MS:.0f} ms)"
     )
     return ok
 
@@ -146,6 +173,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     results = [run(kind, args.articles, args.queries) for kind in args.databases.split(",")]
+    print(f"load average at the end: {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     sys.exit(0 if all(results) else 1)
 
 
