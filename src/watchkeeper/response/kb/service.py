@@ -132,10 +132,7 @@ def restore(
     """Bring back what version `number` said, as a new version (history only grows)."""
     article = get(session, article_id=article_id, lock=True)
     old = version(session, article_id=article_id, number=number)
-    content = Content.of(
-        {name: getattr(old, name) for name in FIELDS if name != "owner_team_id"}
-        | {"owner_team_id": old.owner_team_id}
-    )
+    content = Content.of({name: getattr(old, name) for name in FIELDS})
     # Links deleted since (a service, a team) are left out rather than refused.
     content = _existing_links(session, content)
     if content != content_of(session, article):
