@@ -128,3 +128,11 @@ def test_export_gives_the_files_an_import_takes(
     assert exported["alerts"] == ['alertname="DiskFull"']
     again = client.post("/api/v1/kb/import", json={"files": [exported]}, headers=bearer(responder))
     assert again.json()["unchanged"] == ["db.md"]
+
+
+def test_the_list_keeps_the_articles_with_a_tag(client: TestClient, responder: Person) -> None:
+    _article(client, responder, title="One", tags=["disk"])
+    _article(client, responder, title="Two", tags=["net"])
+    _article(client, responder, title="Three", tags=["disk", "linux"])
+    found = client.get(ARTICLES, params={"tag": "disk"}, headers=bearer(responder)).json()
+    assert sorted(a["title"] for a in found) == ["One", "Three"]

@@ -36,10 +36,18 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def list_(session: Session, *, tag: str | None = None, limit: int = 500) -> Sequence[Article]:
-    rows = session.scalars(
-        select(Article).order_by(Article.updated_at.desc(), Article.id.desc()).limit(limit)
-    ).all()
-    return [row for row in rows if tag is None or tag in row.tags]
+    """The most recently changed articles; with `tag`, those carrying it (tags are JSON,
+    read the same way on both databases: ids and tags first, then the rows wanted)."""
+    newest = (Article.updated_at.desc(), Article.id.desc())
+    if tag is None:
+        return session.scalars(select(Article).order_by(*newest).limit(limit)).all()
+    tagged = [
+        article_id
+        for article_id, tags in session.execute(select(Article.id, Article.tags).order_by(*newest))
+        if tag in (tags or ())
+    ][:limit]
+    found = by_ids(session, tagged)
+    return [found[i] for i in tagged if i in found]
 
 
 def out(session: Session, article: Article) -> ArticleOut:
