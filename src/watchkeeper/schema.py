@@ -28,7 +28,9 @@ from watchkeeper.pipeline.ingest.opsgenie import models as _opsgenie  # noqa: F4
 from watchkeeper.pipeline.notify import models as _notify  # noqa: F401
 from watchkeeper.response.actions import models as _actions  # noqa: F401
 from watchkeeper.response.drills import models as _drills  # noqa: F401
+from watchkeeper.response.kb import models as _kb  # noqa: F401
 from watchkeeper.response.outbox import models as _outbox  # noqa: F401
+from watchkeeper.response.plans import models as _plans  # noqa: F401
 from watchkeeper.response.postmortems import models as _postmortems  # noqa: F401
 from watchkeeper.response.problems import models as _problems  # noqa: F401
 from watchkeeper.response.recurrence import models as _recurrence  # noqa: F401

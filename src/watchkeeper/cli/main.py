@@ -18,8 +18,10 @@ from watchkeeper.cli import (
     imports,
     incident_page,
     incidents,
+    kb,
     noise,
     oncall,
+    plans,
     postmortems,
     problems,
     readiness,
@@ -41,6 +43,8 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.command("engine")(serve.engine)
 app.add_typer(db.app, name="db")
+app.add_typer(kb.app, name="kb")
+app.add_typer(plans.app, name="response-plan")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 incidents.app.command("page")(incident_page.page)

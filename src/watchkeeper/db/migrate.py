@@ -14,7 +14,13 @@ from watchkeeper.db.session import Database
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 # Objects that migrations create outside the models (full-text search structures); the
 # comparison of models and database leaves them out.
-UNMANAGED_PREFIXES = ("incidents_fts", "ix_incidents_search", "search_vector")
+UNMANAGED_PREFIXES = (
+    "incidents_fts",
+    "ix_incidents_search",
+    "search_vector",
+    "kb_articles_fts",
+    "ix_kb_articles_search",
+)
 
 
 def is_managed(

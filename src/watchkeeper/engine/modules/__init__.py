@@ -27,6 +27,7 @@ from watchkeeper.engine.modules import (
     raw_retention,
     readiness_digest,
     recurrence,
+    response_plans,
     session_cleanup,
     sla_clocks,
     stakeholder_cadence,
@@ -88,6 +89,7 @@ def build(
         # later in the turn (workflows, status pages) looks at it.
         drills.MODULE,
         recurrence.MODULE,
+        response_plans.MODULE,
         escalate.MODULE,
         notify_plan.MODULE,
         notify_handoff.MODULE,

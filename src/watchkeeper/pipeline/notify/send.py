@@ -38,7 +38,9 @@ LONGEST_RETRY = timedelta(minutes=15)
 LINK_LIFETIME = timedelta(days=3)
 _DONE_WITH = (Status.RESOLVED.value, Status.CLOSED.value)
 # Timeline entries a page carries along: what the engine found out since it opened.
-NOTICE_KINDS = ("recurrence", "known_error")
+NOTICE_KINDS = ("recurrence", "known_error", "response_plan")
+# A notice of this kind links to the plan at the top of the incident's page.
+_LINKED_NOTICE = "response_plan"
 
 
 @dataclass(frozen=True)
@@ -277,11 +279,13 @@ class _Cards:
         ).all()
         self._found = {incident.id: (incident, name) for incident, name in rows}
         self._notices: dict[int, list[str]] = defaultdict(list)
-        for incident_id, summary in session.execute(
-            select(TimelineEntry.incident_id, TimelineEntry.summary)
+        for incident_id, kind, summary in session.execute(
+            select(TimelineEntry.incident_id, TimelineEntry.kind, TimelineEntry.summary)
             .where(TimelineEntry.incident_id.in_(wanted), TimelineEntry.kind.in_(NOTICE_KINDS))
             .order_by(TimelineEntry.id)
         ).all():
+            if kind == _LINKED_NOTICE:
+                summary = f"{summary}: {linker.incident_url(incident_id)}#plans"
             self._notices[incident_id].append(summary)
         # Whose role lets them act now: messages to anyone else carry no action links.
         roles = session.execute(select(User.id, User.role).where(User.id.in_(sorted(user_ids))))

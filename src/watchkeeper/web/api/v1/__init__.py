@@ -18,8 +18,10 @@ from watchkeeper.web.api.v1 import (
     incident_actions,
     incidents,
     integrations,
+    kb,
     me,
     noise,
+    plans,
     policy,
     postmortems,
     problems,
@@ -75,3 +77,5 @@ router.include_router(workflows.router)
 router.include_router(drills.router)
 router.include_router(suggestions.router)
 router.include_router(readiness.router)
+router.include_router(kb.router)
+router.include_router(plans.router)

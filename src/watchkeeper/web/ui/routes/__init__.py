@@ -25,11 +25,13 @@ from watchkeeper.web.ui.routes import (
     incident_comms,
     incident_lists,
     incident_page,
+    kb_pages,
     noise_inhibitions,
     noise_rules,
     noise_silences,
     noise_windows,
     notification_settings,
+    plan_pages,
     postmortem_pages,
     problem_pages,
     readiness_pages,
@@ -76,5 +78,7 @@ for module in (
     reports_pages,
     suggestion_pages,
     readiness_pages,
+    kb_pages,
+    plan_pages,
 ):
     router.include_router(module.router)

@@ -37,6 +37,7 @@ from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.pipeline.escalation.pages import urgency_of
 from watchkeeper.pipeline.escalation.schemas import PageIn
 from watchkeeper.response.drills.queries import drill_incidents
+from watchkeeper.response.plans import queries as plan_queries
 from watchkeeper.web.api.v1.incident_views import sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiViewer
@@ -93,6 +94,8 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
         "policies": policies,
         "drill": bool(drill_incidents(session, [incident.id])),
         **learning.incident_context(session, incident, now=now, zone=zone),
+        "plans": plan_queries.attached(session, incident_id=incident.id),
+        "plan_marks": plan_queries.task_marks(session, incident_id=incident.id),
     }
 
 

@@ -1,0 +1,1 @@
+"""Knowledge base: runbooks and notes in Markdown, versioned, searchable, linked to services."""

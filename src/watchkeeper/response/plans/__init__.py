@@ -1,0 +1,1 @@
+"""Response plans: when they apply, their checklist, and which incidents got them."""
