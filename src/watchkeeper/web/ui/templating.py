@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from watchkeeper import __version__
 from watchkeeper.core.urls import is_safe_link
+from watchkeeper.web.ui.refill import refill
 
 UI_DIR = Path(__file__).parent
 STATIC_DIR = UI_DIR / "static"
@@ -85,6 +87,23 @@ def render(
         "zone": getattr(request.state, "time_zone", "UTC"),
         "csrf_token": getattr(request.state, "csrf_token", ""),
     }
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status_code
     )
+    form = getattr(request.state, "form", None)
+    if request.method == "POST" and status_code >= 400 and form is not None:
+        _give_back(request, response, form)
+    return response
+
+
+def _give_back(request: Request, response: Response, form: FormData) -> None:
+    """A refused post's page shows the form as typed, errors beside their fields."""
+    values = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
+    body = refill(
+        bytes(response.body).decode(),
+        action=request.url.path,
+        values=values,
+        problems=getattr(request.state, "form_problems", {}),
+    )
+    response.body = body.encode()
+    response.headers["content-length"] = str(len(response.body))

@@ -61,7 +61,9 @@ def save_matrix(request: Request, _: UiAdmin, form: FormBody) -> Response:
         ]
         MatrixIn(cells=cells)
     except (ValidationError, ValueError) as exc:
-        errors = validation_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        errors = (
+            validation_messages(exc, request) if isinstance(exc, ValidationError) else [str(exc)]
+        )
         return _page(request, errors=errors)
     attempt(request, lambda s: policy.set_matrix(s, cells=cells))
     return RedirectResponse("/admin/policy", status_code=303)
@@ -83,7 +85,9 @@ def save_severities(request: Request, _: UiAdmin, form: FormBody) -> Response:
             ]
         )
     except (ValidationError, ValueError) as exc:
-        errors = validation_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        errors = (
+            validation_messages(exc, request) if isinstance(exc, ValidationError) else [str(exc)]
+        )
         return _page(request, errors=errors)
     attempt(request, lambda s: policy.set_severities(s, rows=body.severities))
     return RedirectResponse("/admin/policy#severities", status_code=303)

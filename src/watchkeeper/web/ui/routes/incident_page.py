@@ -285,7 +285,7 @@ def add_task(request: Request, principal: UiViewer, incident_id: Id, form: FormB
     try:
         data = parse_form(TaskIn, form)
     except ValidationError as exc:
-        return _page(request, incident_id, errors=validation_messages(exc), status=422)
+        return _page(request, incident_id, errors=validation_messages(exc, request), status=422)
     return _act(
         request,
         principal,

@@ -22,6 +22,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.errors import FieldError, Invalid, NotFound
 from watchkeeper.core.ids import Id
+from watchkeeper.core.validation import problems
 from watchkeeper.oncall.schedules import feeds, queries
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.gaps import gaps
@@ -156,7 +157,8 @@ def _validated(model: type[M], fields: dict[str, Any]) -> M:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        raise Invalid("; ".join(validation_messages(exc))) from None
+        found = [FieldError(item.location, item.phrase) for item in problems(exc.errors())]
+        raise Invalid("; ".join(validation_messages(exc)), errors=found) from None
 
 
 @router.post("/schedules")
