@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from watchkeeper import __version__
@@ -77,12 +78,29 @@ templates.env.tests["safe_link"] = is_safe_link
 templates.env.globals["version"] = __version__
 
 
+# Post/redirect/get: a successful save redirects with a one-line message in a short-lived
+# cookie; the next page rendered shows it once and clears it (a reload shows nothing twice).
+FLASH_COOKIE = "watchkeeper_flash"
+FLASH_LIMIT = 200
+
+
+def saved(url: str, message: str) -> RedirectResponse:
+    """303 to `url`, where the page then says `message` (e.g. "Team SRE created")."""
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        FLASH_COOKIE, quote(message[:FLASH_LIMIT]), max_age=60, httponly=True, samesite="lax"
+    )
+    return response
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
     """Render a page with what every page needs: the viewer, their zone, the CSRF token."""
     principal = getattr(request.state, "principal", None)
+    flash = request.cookies.get(FLASH_COOKIE)
     base = {
+        "flash": unquote(flash)[:FLASH_LIMIT] if flash else None,
         "principal": principal,
         "zone": getattr(request.state, "time_zone", "UTC"),
         "csrf_token": getattr(request.state, "csrf_token", ""),
@@ -90,6 +108,8 @@ def render(
     response = templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status_code
     )
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
     form = getattr(request.state, "form", None)
     if request.method == "POST" and status_code >= 400 and form is not None:
         _give_back(request, response, form)

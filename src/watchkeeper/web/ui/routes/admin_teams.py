@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.teams import service as teams
 from watchkeeper.catalog.teams.models import Team
@@ -20,8 +20,8 @@ from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.ids import Id
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
-from watchkeeper.web.ui.routes.forms import attempt, submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import attempt, called, submit, text_of
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/admin/teams")
 
@@ -64,7 +64,7 @@ def create_team(request: Request, _: UiAdmin, form: FormBody) -> Response:
     )
     if not outcome.ok:
         return _list_page(request, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{outcome.value}", status_code=303)
+    return saved(f"/admin/teams/{outcome.value}", f"Team{called(form)} created")
 
 
 def _team_page(request: Request, team_id: int, **extra: Any) -> Response:
@@ -97,7 +97,7 @@ def update_team(request: Request, _: UiAdmin, team_id: Id, form: FormBody) -> Re
     outcome = submit(request, TeamEditForm, form, action)
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{team_id}", status_code=303)
+    return saved(f"/admin/teams/{team_id}", f"Team{called(form)} saved")
 
 
 @router.post("/{team_id}/members")
@@ -111,7 +111,9 @@ def add_member(request: Request, _: UiAdmin, team_id: Id, form: FormBody) -> Res
     outcome = submit(request, MemberForm, form, action)
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{team_id}", status_code=303)
+    return saved(
+        f"/admin/teams/{team_id}", f"{text_of(form, 'login') or 'Member'} added to the team"
+    )
 
 
 @router.post("/{team_id}/members/{user_id}/remove")
@@ -119,10 +121,10 @@ def remove_member(request: Request, _: UiAdmin, team_id: Id, user_id: Id) -> Res
     outcome = attempt(request, lambda s: teams.remove_member(s, team_id=team_id, user_id=user_id))
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{team_id}", status_code=303)
+    return saved(f"/admin/teams/{team_id}", "Member removed from the team")
 
 
 @router.post("/{team_id}/delete")
 def delete_team(request: Request, _: UiAdmin, team_id: Id) -> Response:
     context_of(request).database.run(lambda s: teams.delete_(s, team_id=team_id))
-    return RedirectResponse("/admin/teams", status_code=303)
+    return saved("/admin/teams", "Team deleted")

@@ -95,3 +95,15 @@ def submit(
     except ValidationError as exc:
         return Outcome(errors=validation_messages(exc, request))
     return attempt(request, lambda session: action(session, data))
+
+
+def text_of(form: FormData, key: str) -> str:
+    """A typed value as text (stripped), for a message about the save."""
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def called(form: FormData, before: str = "") -> str:
+    """ " SRE" for a form whose name is SRE, so a message reads "Team SRE created"."""
+    name = text_of(form, "name")
+    return f"{before} {name}" if name else ""

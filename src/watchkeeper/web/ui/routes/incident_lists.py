@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
@@ -27,8 +27,8 @@ from watchkeeper.incidents.timeline import Actor
 from watchkeeper.web.api.v1.incident_views import incident_filter, sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, Now, UiViewer
-from watchkeeper.web.ui.routes.forms import submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import submit, text_of
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -164,4 +164,4 @@ def declare(request: Request, principal: UiViewer, form: FormBody) -> Response:
         pickers = ctx.database.run(_pickers, write=False)
         context = {**pickers, "values": dict(form), "errors": outcome.errors}
         return render(request, "incidents/new.html", context, status_code=422)
-    return RedirectResponse(f"/incidents/{outcome.value}", status_code=303)
+    return saved(f"/incidents/{outcome.value}", f"Incident declared: {text_of(form, 'title')}")

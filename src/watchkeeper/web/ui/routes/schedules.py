@@ -40,8 +40,8 @@ from watchkeeper.oncall.schedules.schemas import (
 from watchkeeper.oncall.schedules.wallclock import instant
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin, UiResponder, UiViewer
-from watchkeeper.web.ui.routes.forms import attempt, submit, validation_messages
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import attempt, called, submit, validation_messages
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter()
 TIMELINE = timedelta(days=14)
@@ -172,7 +172,7 @@ def create_schedule(request: Request, _: UiAdmin, form: FormBody) -> Response:
     outcome = submit(request, ScheduleForm, form, action)
     if not outcome.ok:
         return _list_page(request, errors=outcome.errors)
-    return RedirectResponse(f"/schedules/{outcome.value}", status_code=303)
+    return saved(f"/schedules/{outcome.value}", f"Schedule{called(form)} created")
 
 
 def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response:
@@ -262,7 +262,7 @@ def delete_schedule(request: Request, _: UiAdmin, schedule_id: Id) -> Response:
     outcome = attempt(request, lambda s: schedules.delete_(s, schedule_id=schedule_id))
     if not outcome.ok:
         return _schedule_page(request, schedule_id, errors=outcome.errors)
-    return RedirectResponse("/schedules", status_code=303)
+    return saved("/schedules", "Schedule deleted")
 
 
 def _user_ids(session: Session, logins: str, field: str) -> list[int]:
