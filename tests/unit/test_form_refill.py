@@ -34,7 +34,7 @@ def test_every_typed_value_comes_back_escaped() -> None:
     assert 'value="Mars/Olympus"' in page
     assert '<option value="b" selected>' in page
     assert '<option value="a">' in page
-    assert "<textarea name=\"notes\">a &lt;b&gt; line</textarea>" in page
+    assert '<textarea name="notes">a &lt;b&gt; line</textarea>' in page
     assert '<input type="checkbox" name="tags" value="1" checked>' in page
     assert '<input type="checkbox" name="tags" value="2">' in page
 

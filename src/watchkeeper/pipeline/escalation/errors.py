@@ -23,6 +23,11 @@ def policy_in_use(names: list[str]) -> Conflict:
     return Conflict("the policy is used by services: " + ", ".join(names))
 
 
+def still_used(what: str, users: list[str]) -> Conflict:
+    """409 naming every user, so the admin knows what to change first."""
+    return Conflict(f"{what} is still used by {', '.join(users)}; change those first")
+
+
 def nobody_to_page() -> Invalid:
     return Invalid("name at least one user, team, schedule or policy to page")
 

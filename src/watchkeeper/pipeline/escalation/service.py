@@ -11,14 +11,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
+from watchkeeper.catalog.teams import service as teams
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.errors import NotFound
 from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.incidents.models import Incident
 from watchkeeper.incidents.timeline import Actor
+from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.models import Schedule
-from watchkeeper.pipeline.escalation import errors
+from watchkeeper.pipeline.escalation import errors, queries
 from watchkeeper.pipeline.escalation.models import EscalationLevel, EscalationPolicy, Page
 from watchkeeper.pipeline.escalation.pages import Pages, Targets
 from watchkeeper.pipeline.escalation.schemas import (
@@ -84,6 +86,22 @@ def delete_policy(session: Session, *, policy_id: int) -> None:
         raise errors.policy_in_use(names)
     session.delete(policy)
     session.flush()
+
+
+def delete_team(session: Session, *, team_id: int) -> None:
+    """Delete a team nothing uses any more (deletes go through here, which sees the users)."""
+    team = teams.get(session, team_id=team_id)
+    if found := queries.users_of_team(session, team_id=team_id):
+        raise errors.still_used(f"team {team.name}", found)
+    teams.delete_(session, team_id=team_id)
+
+
+def delete_schedule(session: Session, *, schedule_id: int) -> None:
+    """Delete a schedule no escalation level pages any more, with its layers and overrides."""
+    schedule = schedules.get(session, schedule_id=schedule_id)
+    if found := queries.users_of_schedule(session, schedule_id=schedule_id):
+        raise errors.still_used(f"schedule {schedule.name}", found)
+    schedules.delete_(session, schedule_id=schedule_id)
 
 
 def levels_of(session: Session, policy_id: int) -> list[LevelOut]:

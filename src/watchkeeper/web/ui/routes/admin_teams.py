@@ -18,6 +18,8 @@ from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.ids import Id
+from watchkeeper.pipeline.escalation import queries as escalation_queries
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import attempt, called, submit, text_of
@@ -74,10 +76,11 @@ def _team_page(request: Request, team_id: int, **extra: Any) -> Response:
         members = session.scalars(
             select(User).where(User.id.in_(member_ids)).order_by(User.login)
         ).all()
-        return {"team": team, "members": members}
+        used_by = escalation_queries.users_of_team(session, team_id=team_id)
+        return {"team": team, "members": members, "used_by": used_by}
 
     context = context_of(request).database.run(load, write=False)
-    status = 422 if extra.get("errors") else 200
+    status = extra.pop("status", 422) if extra.get("errors") else 200
     return render(request, "admin/team.html", {**context, **extra}, status_code=status)
 
 
@@ -126,5 +129,7 @@ def remove_member(request: Request, _: UiAdmin, team_id: Id, user_id: Id) -> Res
 
 @router.post("/{team_id}/delete")
 def delete_team(request: Request, _: UiAdmin, team_id: Id) -> Response:
-    context_of(request).database.run(lambda s: teams.delete_(s, team_id=team_id))
+    outcome = attempt(request, lambda s: escalation.delete_team(s, team_id=team_id))
+    if not outcome.ok:
+        return _team_page(request, team_id, errors=outcome.errors, status=outcome.status)
     return saved("/admin/teams", "Team deleted")

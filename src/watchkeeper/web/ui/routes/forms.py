@@ -28,6 +28,7 @@ class Outcome(Generic[T]):
 
     value: T | None = None
     errors: list[str] = field(default_factory=list)
+    status: int = 422  # the domain error's own (409 for a conflict), for the page's status
 
     @property
     def ok(self) -> bool:
@@ -69,7 +70,7 @@ def attempt(request: Request, work: Callable[[Session], T]) -> Outcome[T]:
         return Outcome(value=context_of(request).database.run(work))
     except WatchkeeperError as exc:
         _remember(request, {error.location: error.message for error in exc.errors})
-        return Outcome(errors=messages_of(exc))
+        return Outcome(errors=messages_of(exc), status=exc.status)
 
 
 def messages_of(exc: WatchkeeperError) -> list[str]:

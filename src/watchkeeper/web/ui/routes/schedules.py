@@ -38,6 +38,8 @@ from watchkeeper.oncall.schedules.schemas import (
     ScheduleUpdate,
 )
 from watchkeeper.oncall.schedules.wallclock import instant
+from watchkeeper.pipeline.escalation import queries as escalation_queries
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin, UiResponder, UiViewer
 from watchkeeper.web.ui.routes.forms import attempt, called, submit, validation_messages
@@ -194,6 +196,7 @@ def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response
         final = schedules.shifts(session, schedule_id=schedule_id, start=start, end=end)
         ahead = schedules.shifts(session, schedule_id=schedule_id, start=now, end=now + TIMELINE)
         return {
+            "used_by": escalation_queries.users_of_schedule(session, schedule_id=schedule_id),
             "gaps": gaps(ahead, now, now + TIMELINE),
             "schedule": shown,
             "people": people,
@@ -214,7 +217,7 @@ def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response
         (now, now + TIMELINE)
     ]
     context |= _layer_context(context["schedule"], now)
-    status = 422 if extra.get("errors") else 200
+    status = extra.pop("status", 422) if extra.get("errors") else 200
     return render(request, "schedules/show.html", {**context, **extra}, status_code=status)
 
 
@@ -259,9 +262,9 @@ def update_schedule(request: Request, _: UiAdmin, schedule_id: Id, form: FormBod
 
 @router.post("/schedules/{schedule_id}/delete")
 def delete_schedule(request: Request, _: UiAdmin, schedule_id: Id) -> Response:
-    outcome = attempt(request, lambda s: schedules.delete_(s, schedule_id=schedule_id))
+    outcome = attempt(request, lambda s: escalation.delete_schedule(s, schedule_id=schedule_id))
     if not outcome.ok:
-        return _schedule_page(request, schedule_id, errors=outcome.errors)
+        return _schedule_page(request, schedule_id, errors=outcome.errors, status=outcome.status)
     return saved("/schedules", "Schedule deleted")
 
 

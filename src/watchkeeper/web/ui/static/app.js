@@ -1,4 +1,5 @@
-// Watchkeeper's small client-side helpers: SLA clocks that count down every second.
+// Watchkeeper's small client-side helpers: SLA clocks that count down every second, and
+// deletes that ask before they go.
 (function () {
   "use strict";
 
@@ -20,6 +21,14 @@
       el.classList.toggle("overdue", left < 0);
     });
   }
+
+  // A delete asks first, naming what it takes with it (the form's data-confirm).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset ? event.target.dataset.confirm : undefined;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     tick();
