@@ -42,8 +42,8 @@ def test_a_schedule_an_escalation_level_pages_is_refused(
     client: TestClient, admin: Person, snapshot: Snapshot
 ) -> None:
     schedule = _post(client, admin, "schedules", {"name": "Primary rota", "time_zone": "UTC"})
-    levels = [{"targets": [{"type": "schedule", "id": schedule}]}, {"targets": []}]
-    levels[1]["targets"] = [{"type": "schedule", "id": schedule}]
+    target = {"type": "schedule", "id": schedule}
+    levels = [{"targets": [target]}, {"targets": [target]}]
     _post(client, admin, "escalation-policies", {"name": "Web", "levels": levels})
     before = snapshot()
     refused = client.delete(f"/api/v1/schedules/{schedule}", headers=bearer(admin))
