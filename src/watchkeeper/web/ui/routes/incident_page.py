@@ -16,13 +16,13 @@ from starlette.responses import RedirectResponse, Response
 from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.roles import Role
-from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.errors import Conflict, FieldError, Invalid
 from watchkeeper.core.ids import After, Id, parse_id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
 from watchkeeper.incidents import links, queries, tasks, transitions
 from watchkeeper.incidents import service as incidents
-from watchkeeper.incidents.lifecycle import Status, allowed_actions
+from watchkeeper.incidents.lifecycle import Action, Status, allowed_actions
 from watchkeeper.incidents.schemas import (
     CloseIn,
     IncidentUpdate,
@@ -49,7 +49,7 @@ from watchkeeper.web.ui.routes.forms import (
     validation_messages,
 )
 from watchkeeper.web.ui.routes.incident_lists import people
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.templating import local_time, render
 
 router = APIRouter(prefix="/incidents/{incident_id}")
 PEOPLE_FIELDS = ("assignee_id", "commander_id", "communications_lead_id", "scribe_id")
@@ -63,6 +63,7 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
     return {
         "nobody_paged": not any(p.id == service.escalation_policy_id for p in policies),
         "incident": incident,
+        "version": queries.version(incident),
         "sla": sla_out(incident, rules, now),
         "priority": label(incident.priority),
         "matrix_priority": label(rules.matrix[(incident.impact, incident.urgency)]),
@@ -134,14 +135,35 @@ def _act(
     principal: UiViewer,
     incident_id: int,
     work: Callable[[Session, Actor], object],
+    action: Action | None = None,
 ) -> Response:
-    """Run an action as the viewer; back to the page, or the page with the error."""
+    """Run an action as the viewer; back to the page, or the page with the error. A status
+    action the incident has moved past (acknowledged elsewhere meanwhile) says so: 409."""
     principal.require(Role.RESPONDER)
     actor = Actor(principal.user_id, principal.login)
-    outcome: Outcome[object] = attempt(request, lambda session: work(session, actor))
+    zone = getattr(request.state, "time_zone", "UTC")
+
+    def run(session: Session) -> object:
+        if action is not None:
+            _refuse_stale(session, incident_id, action, zone)
+        return work(session, actor)
+
+    outcome: Outcome[object] = attempt(request, run)
     if not outcome.ok:
         return _page(request, incident_id, errors=outcome.errors, status=409)
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+def _refuse_stale(session: Session, incident_id: int, action: Action, zone: str) -> None:
+    incident = incidents.get(session, incident_id=incident_id)
+    if action in allowed_actions(Status(incident.status)):
+        return
+    status = incident.status.replace("_", " ")
+    said = f"Nothing changed: #{incident_id} is already {status}"
+    entry = queries.last_status_change(session, incident_id=incident_id)
+    if entry is not None:
+        said += f" ({entry.summary} at {local_time(entry.at, zone)})"
+    raise Conflict(said + ".")
 
 
 def _text(form: FormBody, name: str) -> str | None:
@@ -157,6 +179,7 @@ def acknowledge(request: Request, principal: UiViewer, incident_id: Id) -> Respo
         principal,
         incident_id,
         lambda s, a: transitions.acknowledge(s, incident_id=incident_id, actor=a, now=now),
+        action=Action.ACKNOWLEDGE,
     )
 
 
@@ -168,6 +191,7 @@ def resolve(request: Request, principal: UiViewer, incident_id: Id, form: FormBo
         principal,
         incident_id,
         lambda s, a: transitions.resolve(s, incident_id=incident_id, actor=a, now=now, note=note),
+        action=Action.RESOLVE,
     )
 
 
@@ -179,6 +203,7 @@ def hold(request: Request, principal: UiViewer, incident_id: Id, form: FormBody)
         principal,
         incident_id,
         lambda s, a: transitions.hold(s, incident_id=incident_id, actor=a, now=now, reason=reason),
+        action=Action.HOLD,
     )
 
 
@@ -190,6 +215,7 @@ def resume(request: Request, principal: UiViewer, incident_id: Id) -> Response:
         principal,
         incident_id,
         lambda s, a: transitions.resume(s, incident_id=incident_id, actor=a, now=now),
+        action=Action.RESUME,
     )
 
 
@@ -205,6 +231,7 @@ def reopen(request: Request, principal: UiViewer, incident_id: Id, form: FormBod
         lambda s, a: transitions.reopen(
             s, incident_id=incident_id, actor=a, now=now, reason=reason, window=window
         ),
+        action=Action.REOPEN,
     )
 
 

@@ -1,5 +1,5 @@
 // Watchkeeper's small client-side helpers: SLA clocks that count down every second, and
-// deletes that ask before they go.
+// deletes that ask before they go, the incident page's live header.
 (function () {
   "use strict";
 
@@ -30,8 +30,37 @@
     }
   });
 
+  // The incident page's header and buttons follow changes made elsewhere: the server answers
+  // 204 while nothing changed. Someone typing in one of its forms is not interrupted.
+  function refreshLive() {
+    var live = document.getElementById("incident-live");
+    if (!live || document.hidden || live.querySelector("details[open]") ||
+        live.contains(document.activeElement)) {
+      return;
+    }
+    fetch(live.dataset.live, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then(function (response) {
+        return response.status === 200 ? response.text() : null;
+      })
+      .then(function (html) {
+        if (!html) {
+          return;
+        }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("incident-live");
+        var current = document.getElementById("incident-live");
+        if (fresh && current && !current.querySelector("details[open]")) {
+          current.replaceWith(document.importNode(fresh, true));
+          tick();
+        }
+      })
+      .catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     window.setInterval(tick, 1000);
+    if (document.getElementById("incident-live")) {
+      window.setInterval(refreshLive, 5000);
+    }
   });
 })();
