@@ -19,9 +19,9 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid, WatchkeeperError
 from watchkeeper.core.ids import parse_id
 from watchkeeper.core.pagination import PageRequest, Sort, parse_sort
-from watchkeeper.incidents import queries
+from watchkeeper.incidents import queries, transitions
 from watchkeeper.incidents import service as incidents
-from watchkeeper.incidents.lifecycle import Status
+from watchkeeper.incidents.lifecycle import Action, Status, allowed_actions
 from watchkeeper.incidents.schemas import IncidentCreate, Source
 from watchkeeper.incidents.timeline import Actor
 from watchkeeper.web.api.v1.incident_views import incident_filter, sla_out
@@ -165,3 +165,49 @@ def declare(request: Request, principal: UiViewer, form: FormBody) -> Response:
         context = {**pickers, "values": dict(form), "errors": outcome.errors}
         return render(request, "incidents/new.html", context, status_code=422)
     return saved(f"/incidents/{outcome.value}", f"Incident declared: {text_of(form, 'title')}")
+
+
+BULK = {
+    "acknowledge": (Action.ACKNOWLEDGE, "Acknowledged"),
+    "resolve": (Action.RESOLVE, "Resolved"),
+}
+
+
+@router.post("/incidents/bulk")
+def bulk(request: Request, principal: UiViewer, form: FormBody) -> Response:
+    """Acknowledge or resolve the ticked incidents in one transaction; those that moved on
+    already are named, not changed."""
+    principal.require(Role.RESPONDER)
+    ctx = context_of(request)
+    back = "/incidents" + (f"?{query}" if (query := text_of(form, "query")) else "")
+    chosen = BULK.get(text_of(form, "action"))
+    ticked = [value for value in form.getlist("incident_ids") if isinstance(value, str)]
+    ids = sorted({parse_id(value, location="incident_ids") for value in ticked})
+    if chosen is None or not ids:
+        return saved(back, "Tick the incidents to change first.")
+    action, done = chosen
+    actor, now = Actor(principal.user_id, principal.login), ctx.clock.now()
+
+    def work(session: Session) -> tuple[list[int], list[int]]:
+        changed, skipped = [], []
+        for incident_id in ids:
+            incident = incidents.get(session, incident_id=incident_id)
+            if action not in allowed_actions(Status(incident.status)):
+                skipped.append(incident_id)
+            elif action is Action.ACKNOWLEDGE:
+                transitions.acknowledge(session, incident_id=incident_id, actor=actor, now=now)
+                changed.append(incident_id)
+            else:
+                transitions.resolve(session, incident_id=incident_id, actor=actor, now=now)
+                changed.append(incident_id)
+        return changed, skipped
+
+    changed, skipped = ctx.database.run(work)
+    message = f"{done} {_numbers(changed) or 'nothing'}"
+    if skipped:
+        message += f"; left alone (already past that): {_numbers(skipped)}"
+    return saved(back, message + ".")
+
+
+def _numbers(ids: Sequence[int]) -> str:
+    return ", ".join(f"#{number}" for number in ids)

@@ -24,10 +24,25 @@
 
   // A delete asks first, naming what it takes with it (the form's data-confirm).
   document.addEventListener("submit", function (event) {
-    var question = event.target.dataset ? event.target.dataset.confirm : undefined;
+    var button = event.submitter;
+    var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
     if (question && !window.confirm(question)) {
       event.preventDefault();
     }
+  });
+
+  // Ticks in the incident list survive its refresh every few seconds.
+  var ticked = new Set();
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.name === "incident_ids") {
+      if (box.checked) { ticked.add(box.value); } else { ticked.delete(box.value); }
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll('input[name="incident_ids"]').forEach(function (box) {
+      box.checked = ticked.has(box.value);
+    });
   });
 
   // The incident page's header and buttons follow changes made elsewhere: the server answers
