@@ -71,6 +71,31 @@
       .catch(function () { /* offline for a moment: the next poll tries again */ });
   }
 
+  // The menu: collapsed behind a button on a phone; Escape closes it and any open dropdown.
+  function closeMenus() {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+    });
+    var toggle = document.querySelector(".menu-toggle button");
+    if (toggle && toggle.getAttribute("aria-expanded") === "true") {
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      closeMenus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".menu-toggle button");
+    if (toggle) {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+  document.documentElement.classList.add("js");
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     window.setInterval(tick, 1000);
