@@ -115,7 +115,7 @@ def test_no_main_page_scrolls_sideways_on_a_390_px_phone(
         width = phone.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             wide.append((path, width))
-    assert wide == []
+    assert wide == [], wide
 
 
 def test_on_a_phone_the_menu_folds_and_the_incident_title_comes_first(

@@ -96,7 +96,19 @@
   });
   document.documentElement.classList.add("js");
 
+  // A table wider than the screen scrolls in its own box; the keyboard can scroll it too.
+  function focusableScrollers() {
+    document.querySelectorAll(".overflow-auto").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusableScrollers();
     tick();
     window.setInterval(tick, 1000);
     if (document.getElementById("incident-live")) {
