@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, ViewportSize, expect
 
 from tests.e2e.browser import ADMIN_PASSWORD, first_admin, log_in
 from tests.e2e.server import ServerProcess, start_server
@@ -192,7 +192,12 @@ def test_deleting_a_team_in_use_asks_first_and_is_refused_with_its_users(
 ) -> None:
     admin.goto(f"{seeded.url}/admin/teams/1")
     asked: list[str] = []
-    admin.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    def decline(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    admin.once("dialog", decline)
     admin.get_by_role("button", name="Delete this team").click()
     expect(admin).to_have_url(f"{seeded.url}/admin/teams/1")
     assert asked == ["Delete team SRE? It is still used by service Checkout (owner)."]

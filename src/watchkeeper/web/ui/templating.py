@@ -54,11 +54,13 @@ def document(text: str | None) -> Markup:
     return Markup(_documents.render(text or ""))
 
 
-def duration(delta: timedelta | None) -> str:
-    """`4 min`, `2 h 5 min`, `3 d 4 h`: short and readable."""
+def duration(delta: timedelta | float | None) -> str:
+    """`4 min`, `2 h 5 min`, `3 d 4 h`: short and readable, the one format of every page (a
+    number is seconds; app.js counts clocks down in the same words)."""
     if delta is None:
         return "—"
-    seconds = abs(int(delta.total_seconds()))
+    total = delta.total_seconds() if isinstance(delta, timedelta) else delta
+    seconds = abs(int(total))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60

@@ -3,10 +3,13 @@
 (function () {
   "use strict";
 
+  // The words of the server's `duration` filter: 45 s, 4 min, 2 h 5 min, 3 d 4 h.
   function minutes(seconds) {
-    var m = Math.floor(Math.abs(seconds) / 60);
-    var h = Math.floor(m / 60);
-    var text = h > 0 ? h + " h " + (m % 60) + " min" : m + " min";
+    var s = Math.abs(seconds);
+    var d = Math.floor(s / 86400);
+    var h = Math.floor((s % 86400) / 3600);
+    var m = Math.floor((s % 3600) / 60);
+    var text = d > 0 ? d + " d " + h + " h" : h > 0 ? h + " h " + m + " min" : m > 0 ? m + " min" : s + " s";
     return seconds < 0 ? text + " over" : text + " left";
   }
 
