@@ -46,10 +46,16 @@ def people(session: Session, ids: Sequence[int | None] | None = None) -> dict[in
     return {row[0]: row[1] for row in session.execute(stmt.order_by(User.login))}
 
 
+# The list opens on what needs people; any filter (an empty search too) shows every status.
+OPEN_STATUSES = [Status.TRIGGERED.value, Status.ACKNOWLEDGED.value, Status.ON_HOLD.value]
+
+
 def _filters(request: Request) -> dict[str, Any]:
     params = request.query_params
+    unfiltered = not any(key in params for key in FILTER_KEYS)
     return {
-        "status": params.getlist("status"),
+        "status": OPEN_STATUSES if unfiltered else params.getlist("status"),
+        "open_only": unfiltered,
         "priority": params.getlist("priority"),
         **{key: params.get(key) or None for key in FILTER_KEYS[2:]},
     }

@@ -158,12 +158,12 @@ def _refuse_stale(session: Session, incident_id: int, action: Action, zone: str)
     incident = incidents.get(session, incident_id=incident_id)
     if action in allowed_actions(Status(incident.status)):
         return
-    status = incident.status.replace("_", " ")
-    said = f"Nothing changed: #{incident_id} is already {status}"
     entry = queries.last_status_change(session, incident_id=incident_id)
-    if entry is not None:
-        said += f" ({entry.summary} at {local_time(entry.at, zone)})"
-    raise Conflict(said + ".")
+    if entry is None:
+        return  # never moved: the transition's own refusal says why
+    status = incident.status.replace("_", " ")
+    when = local_time(entry.at, zone)
+    raise Conflict(f"Nothing changed: #{incident_id} is {status} now ({entry.summary} at {when}).")
 
 
 def _text(form: FormBody, name: str) -> str | None:
