@@ -217,3 +217,23 @@ def test_the_skip_link_comes_first_and_focus_is_visible(admin: Page, seeded: Ser
     assert outline == "solid"
     admin.keyboard.press("Enter")
     expect(admin.locator("main")).to_be_focused()
+
+
+def test_the_timeline_reads_newest_first_on_request_and_remembers_it(
+    admin: Page, seeded: ServerProcess
+) -> None:
+    admin.goto(f"{seeded.url}/incidents/1")
+    admin.get_by_label("Note").fill("Rolled back the deploy")
+    admin.get_by_role("button", name="Add note").click()
+    entries = admin.locator("#timeline li.entry")
+    expect(entries.last).to_contain_text("Rolled back the deploy")
+    admin.get_by_role("button", name="Newest first").click()
+    expect(admin.get_by_role("button", name="Newest first")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    admin.reload()
+    newest, oldest = entries.last.bounding_box(), entries.first.bounding_box()
+    assert newest is not None
+    assert oldest is not None
+    assert newest["y"] < oldest["y"]
+    expect(admin.get_by_role("heading", name="Notifications")).to_be_visible()

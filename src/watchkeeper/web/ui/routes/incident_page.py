@@ -48,6 +48,7 @@ from watchkeeper.web.ui.routes.forms import (
     submit,
     validation_messages,
 )
+from watchkeeper.web.ui.routes.incident_deliveries import deliveries
 from watchkeeper.web.ui.routes.incident_lists import people
 from watchkeeper.web.ui.templating import local_time, render
 
@@ -92,6 +93,7 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
         "targets": choices(session),
         "policies": policies,
         **learning.incident_context(session, incident, now=now, zone=zone),
+        **deliveries(session, incident.id),
     }
 
 

@@ -110,7 +110,28 @@
   window.addEventListener("resize", focusableScrollers);
   document.addEventListener("htmx:afterSettle", focusableScrollers);
 
+  // The timeline newest first, if the reader asked once (remembered in this browser).
+  function orderTimeline(newest) {
+    var list = document.getElementById("timeline");
+    var button = document.querySelector(".timeline-order");
+    if (!list || !button) {
+      return;
+    }
+    list.classList.toggle("newest-first", newest);
+    button.setAttribute("aria-pressed", newest ? "true" : "false");
+    try { window.localStorage.setItem("timeline-order", newest ? "newest" : "oldest"); } catch (e) { /* private mode */ }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".timeline-order");
+    if (button) {
+      orderTimeline(button.getAttribute("aria-pressed") !== "true");
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    var remembered = null;
+    try { remembered = window.localStorage.getItem("timeline-order"); } catch (e) { /* private mode */ }
+    orderTimeline(remembered === "newest");
     focusableScrollers();
     tick();
     window.setInterval(tick, 1000);
