@@ -28,6 +28,13 @@ def still_used(what: str, users: list[str]) -> Conflict:
     return Conflict(f"{what} is still used by {', '.join(users)}; change those first")
 
 
+def not_escalating(incident_id: int) -> Conflict:
+    return Conflict(
+        f"#{incident_id} has no escalation running: it is acknowledged, its policy has run "
+        "out, or its service has none"
+    )
+
+
 def nobody_to_page() -> Invalid:
     return Invalid("name at least one user, team, schedule or policy to page")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
@@ -17,11 +17,16 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.core.errors import NotFound
 from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.incidents.models import Incident
-from watchkeeper.incidents.timeline import Actor
+from watchkeeper.incidents.timeline import Actor, record
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.models import Schedule
 from watchkeeper.pipeline.escalation import errors, queries
-from watchkeeper.pipeline.escalation.models import EscalationLevel, EscalationPolicy, Page
+from watchkeeper.pipeline.escalation.models import (
+    Escalation,
+    EscalationLevel,
+    EscalationPolicy,
+    Page,
+)
 from watchkeeper.pipeline.escalation.pages import Pages, Targets
 from watchkeeper.pipeline.escalation.schemas import (
     LevelIn,
@@ -102,6 +107,31 @@ def delete_schedule(session: Session, *, schedule_id: int) -> None:
     if found := queries.users_of_schedule(session, schedule_id=schedule_id):
         raise errors.still_used(f"schedule {schedule.name}", found)
     schedules.delete_(session, schedule_id=schedule_id)
+
+
+def escalate_now(session: Session, *, incident_id: int, actor: Actor, now: datetime) -> None:
+    """Make the incident's next escalation level due now (the engine pages it within a
+    second), for a responder who will not wait out the level's delay."""
+    running = session.execute(
+        update(Escalation)
+        .where(
+            Escalation.incident_id == incident_id,
+            Escalation.status == "active",
+            Escalation.next_at.is_not(None),
+        )
+        .values(next_at=now)
+        .returning(Escalation.level)
+    ).scalar_one_or_none()
+    if running is None:
+        raise errors.not_escalating(incident_id)
+    record(
+        session,
+        incident_id=incident_id,
+        kind="escalated",
+        summary=f"{actor.name} escalated now: level {running + 1} is paged without waiting",
+        actor=actor,
+        at=now,
+    )
 
 
 def levels_of(session: Session, policy_id: int) -> list[LevelOut]:

@@ -1,5 +1,6 @@
 """The incident page's live header: the page polls it, and it answers 204 while the incident
-is unchanged, so an acknowledgement made elsewhere shows up without a reload."""
+is unchanged, so an acknowledgement made elsewhere shows up without a reload. And "escalate
+now", for a responder who will not wait out a level's delay."""
 
 from __future__ import annotations
 
@@ -9,12 +10,17 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
+from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.ids import Id
 from watchkeeper.incidents import queries
 from watchkeeper.incidents import service as incidents
+from watchkeeper.incidents.timeline import Actor
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import UiViewer
+from watchkeeper.web.ui.routes.forms import attempt
 from watchkeeper.web.ui.routes.incident_page import show_with_errors
+from watchkeeper.web.ui.templating import saved
 
 router = APIRouter(prefix="/incidents/{incident_id}")
 
@@ -37,3 +43,17 @@ def live_header(
     if stamp_of(request, incident_id) == since:
         return Response(status_code=204)
     return show_with_errors(request, incident_id, errors=[], status=200)
+
+
+@router.post("/escalate")
+def escalate(request: Request, principal: UiViewer, incident_id: Id) -> Response:
+    principal.require(Role.RESPONDER)
+    ctx = context_of(request)
+    actor, now = Actor(principal.user_id, principal.login), ctx.clock.now()
+    outcome = attempt(
+        request,
+        lambda s: escalation.escalate_now(s, incident_id=incident_id, actor=actor, now=now),
+    )
+    if not outcome.ok:
+        return show_with_errors(request, incident_id, errors=outcome.errors, status=outcome.status)
+    return saved(f"/incidents/{incident_id}", "Escalated: the next level is paged now")
