@@ -15,6 +15,7 @@ from watchkeeper.core.errors import NotFound
 from watchkeeper.db.engine_state import latest_heartbeat
 from watchkeeper.web.context import context_of
 from watchkeeper.web.problems import PROBLEM_TYPES
+from watchkeeper.web.ui.assets import assets_warning
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +46,9 @@ def readyz(request: Request) -> Response:
         else:
             checks["engine"] = "ok"
     ready = all(value == "ok" for value in checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if warning := assets_warning():
+        body["warnings"] = [warning]  # serving still works: a warning, not a failed check
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
