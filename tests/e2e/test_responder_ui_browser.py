@@ -237,3 +237,19 @@ def test_the_timeline_reads_newest_first_on_request_and_remembers_it(
     assert oldest is not None
     assert newest["y"] < oldest["y"]
     expect(admin.get_by_role("heading", name="Notifications")).to_be_visible()
+
+
+def test_a_new_user_starts_in_the_browser_s_zone_with_iana_names_suggested(
+    browser: Browser, seeded: ServerProcess
+) -> None:
+    context = browser.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    log_in(page, seeded, "admin", ADMIN_PASSWORD)
+    page.goto(f"{seeded.url}/admin/users")
+    page.get_by_text("New user").click()
+    zone = page.get_by_label("Time zone")
+    expect(zone).to_have_value("Europe/Berlin")
+    expect(zone).to_have_attribute("list", "time-zones")
+    suggested = page.locator("#time-zones option[value='America/New_York']")
+    expect(suggested).to_have_count(1)
+    context.close()

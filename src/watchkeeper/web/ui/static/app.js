@@ -128,7 +128,34 @@
     }
   });
 
+  // Time zones: every zone field suggests the IANA names as you type; a new user's form
+  // starts from this browser's zone (unless the form came back refused, as typed).
+  function zonePickers() {
+    var fields = document.querySelectorAll('input[name="time_zone"]:not([type="hidden"])');
+    if (!fields.length || !Intl.supportedValuesOf) {
+      return;
+    }
+    var list = document.createElement("datalist");
+    list.id = "time-zones";
+    Intl.supportedValuesOf("timeZone").concat(["UTC"]).forEach(function (name) {
+      var option = document.createElement("option");
+      option.value = name;
+      list.appendChild(option);
+    });
+    document.body.appendChild(list);
+    var here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    fields.forEach(function (field) {
+      field.setAttribute("list", "time-zones");
+      field.setAttribute("autocomplete", "off");
+      var refused = field.form && field.form.querySelector('[aria-invalid="true"]');
+      if (field.hasAttribute("data-browser-zone") && here && !refused && field.value === "UTC") {
+        field.value = here;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    zonePickers();
     var remembered = null;
     try { remembered = window.localStorage.getItem("timeline-order"); } catch (e) { /* private mode */ }
     orderTimeline(remembered === "newest");
