@@ -24,6 +24,7 @@ MAIN_PAGES = (
     "/checks",
     "/schedules",
     "/schedules/1",
+    "/services",
     "/postmortems",
     "/action-items",
     "/problem-records",

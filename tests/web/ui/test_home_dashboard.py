@@ -56,3 +56,18 @@ def test_a_new_installation_shows_its_admin_the_first_steps(
         assert step in steps
     client.post("/api/v1/services", json={"name": "Web"}, headers=bearer(admin))
     assert "<s>Create a service</s> <small>(done)</small>" in client.get("/").text
+
+
+def test_a_viewer_reads_the_service_directory(
+    client: TestClient, admin: Person, viewer: Person
+) -> None:
+    team = client.post("/api/v1/teams", json={"name": "SRE"}, headers=bearer(admin)).json()
+    body = {"name": "Checkout", "owner_team_id": team["id"]}
+    client.post("/api/v1/services", json=body, headers=bearer(admin))
+    browser_login(client, viewer.login)
+    page = client.get("/services")
+    assert page.status_code == 200
+    row = page.text.split("<strong>Checkout</strong>", 1)[1].split("</tr>", 1)[0]
+    assert "<td>SRE</td>" in row
+    assert "<mark>nobody is paged</mark>" in row
+    assert 'href="/admin/services"' not in page.text.split("<main", 1)[1]

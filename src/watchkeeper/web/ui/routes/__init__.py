@@ -31,6 +31,7 @@ from watchkeeper.web.ui.routes import (
     problem_pages,
     reports_pages,
     schedules,
+    service_directory,
     sso,
     status_pages,
 )
@@ -55,6 +56,7 @@ for module in (
     incident_live,
     notification_settings,
     schedules,
+    service_directory,
     noise_silences,
     noise_windows,
     noise_rules,
