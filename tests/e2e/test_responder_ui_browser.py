@@ -92,7 +92,7 @@ def admin(browser: Browser, seeded: ServerProcess) -> Iterator[Page]:
     context = browser.new_context()
     page = context.new_page()
     log_in(page, seeded, "admin", ADMIN_PASSWORD)
-    expect(page.get_by_role("link", name="Incidents")).to_be_visible()
+    expect(page.get_by_role("link", name="Incidents", exact=True)).to_be_visible()
     yield page
     context.close()
 
@@ -254,3 +254,15 @@ def test_a_new_user_starts_in_the_browser_s_zone_with_iana_names_suggested(
     suggested = page.locator("#time-zones option[value='America/New_York']")
     expect(suggested).to_have_count(1)
     context.close()
+
+
+def test_chosen_escalation_targets_show_as_removable_chips(
+    admin: Page, seeded: ServerProcess
+) -> None:
+    admin.goto(f"{seeded.url}/admin/escalation-policies/1")
+    chip = admin.locator("ul.chips button.chip", has_text="Primary rota")
+    expect(chip).to_have_count(1)
+    chip.click()
+    expect(chip).to_have_count(0)
+    chosen = admin.locator("select[name='level-0-targets'] option:checked")
+    expect(chosen).to_have_count(0)

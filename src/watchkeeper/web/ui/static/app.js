@@ -154,7 +154,40 @@
     });
   }
 
+  // A multiple select shows what is chosen as chips under it; a chip's button unchooses it.
+  function chips(select) {
+    var box = select.nextElementSibling;
+    if (!box || !box.classList.contains("chips")) {
+      box = document.createElement("ul");
+      box.className = "chips";
+      box.setAttribute("aria-label", "Chosen");
+      select.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = "";
+    Array.prototype.forEach.call(select.selectedOptions, function (option) {
+      var chip = document.createElement("li");
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "chip";
+      remove.textContent = option.textContent + " \u00d7";
+      remove.setAttribute("aria-label", "Remove " + option.textContent);
+      remove.addEventListener("click", function () {
+        option.selected = false;
+        chips(select);
+        select.focus();
+      });
+      chip.appendChild(remove);
+      box.appendChild(chip);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("select[multiple]")) {
+      chips(event.target);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[multiple]").forEach(chips);
     zonePickers();
     var remembered = null;
     try { remembered = window.localStorage.getItem("timeline-order"); } catch (e) { /* private mode */ }
