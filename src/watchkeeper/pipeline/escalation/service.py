@@ -4,7 +4,7 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -112,18 +112,7 @@ def delete_schedule(session: Session, *, schedule_id: int) -> None:
 def escalate_now(session: Session, *, incident_id: int, actor: Actor, now: datetime) -> None:
     """Make the incident's next escalation level due now (the engine pages it within a
     second), for a responder who will not wait out the level's delay."""
-    running = session.execute(
-        update(Escalation)
-        .where(
-            Escalation.incident_id == incident_id,
-            Escalation.status == "active",
-            Escalation.next_at.is_not(None),
-        )
-        .values(next_at=now)
-        .returning(Escalation.level)
-    ).scalar_one_or_none()
-    if running is None:
-        raise errors.not_escalating(incident_id)
+    running = _move_next_level(session, incident_id, now)
     record(
         session,
         incident_id=incident_id,
@@ -132,6 +121,42 @@ def escalate_now(session: Session, *, incident_id: int, actor: Actor, now: datet
         actor=actor,
         at=now,
     )
+
+
+def snooze(
+    session: Session, *, incident_id: int, actor: Actor, now: datetime, minutes: int
+) -> datetime:
+    """Page nobody further for `minutes` (the next level waits until then), for a responder
+    who is on it but not ready to acknowledge; returns when paging resumes."""
+    until = now + timedelta(minutes=minutes)
+    _move_next_level(session, incident_id, until)
+    record(
+        session,
+        incident_id=incident_id,
+        kind="snoozed",
+        summary=f"{actor.name} snoozed paging for {minutes} min",
+        actor=actor,
+        at=now,
+        data={"until": until.isoformat()},
+    )
+    return until
+
+
+def _move_next_level(session: Session, incident_id: int, when: datetime) -> int:
+    """Set when the running escalation's next level fires; its index, or 409 if none runs."""
+    running = session.execute(
+        update(Escalation)
+        .where(
+            Escalation.incident_id == incident_id,
+            Escalation.status == "active",
+            Escalation.next_at.is_not(None),
+        )
+        .values(next_at=when)
+        .returning(Escalation.level)
+    ).scalar_one_or_none()
+    if running is None:
+        raise errors.not_escalating(incident_id)
+    return int(running)
 
 
 def levels_of(session: Session, policy_id: int) -> list[LevelOut]:

@@ -1,6 +1,6 @@
 """The incident page's live header: the page polls it, and it answers 204 while the incident
 is unchanged, so an acknowledgement made elsewhere shows up without a reload. And "escalate
-now", for a responder who will not wait out a level's delay."""
+now" and "snooze", which move when the next escalation level pages."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from watchkeeper.incidents import service as incidents
 from watchkeeper.incidents.timeline import Actor
 from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import UiViewer
-from watchkeeper.web.ui.routes.forms import attempt
+from watchkeeper.web.deps import FormBody, UiViewer
+from watchkeeper.web.ui.routes.forms import attempt, text_of
 from watchkeeper.web.ui.routes.incident_page import show_with_errors
-from watchkeeper.web.ui.templating import saved
+from watchkeeper.web.ui.templating import local_time, saved
 
 router = APIRouter(prefix="/incidents/{incident_id}")
 
@@ -57,3 +57,30 @@ def escalate(request: Request, principal: UiViewer, incident_id: Id) -> Response
     if not outcome.ok:
         return show_with_errors(request, incident_id, errors=outcome.errors, status=outcome.status)
     return saved(f"/incidents/{incident_id}", "Escalated: the next level is paged now")
+
+
+SNOOZE_MINUTES = (15, 30, 60, 120)
+
+
+@router.post("/snooze")
+def snooze(request: Request, principal: UiViewer, incident_id: Id, form: FormBody) -> Response:
+    principal.require(Role.RESPONDER)
+    ctx = context_of(request)
+    actor, now = Actor(principal.user_id, principal.login), ctx.clock.now()
+    chosen = text_of(form, "minutes")
+    minutes = int(chosen) if chosen.isdigit() and int(chosen) in SNOOZE_MINUTES else None
+    if minutes is None:
+        errors = [f"Snooze for: choose {', '.join(map(str, SNOOZE_MINUTES))} minutes"]
+        return show_with_errors(request, incident_id, errors=errors, status=422)
+    outcome = attempt(
+        request,
+        lambda s: escalation.snooze(
+            s, incident_id=incident_id, actor=actor, now=now, minutes=minutes
+        ),
+    )
+    if not outcome.ok or outcome.value is None:
+        return show_with_errors(request, incident_id, errors=outcome.errors, status=outcome.status)
+    zone = getattr(request.state, "time_zone", "UTC")
+    return saved(
+        f"/incidents/{incident_id}", f"Paging snoozed until {local_time(outcome.value, zone)}"
+    )
