@@ -91,12 +91,14 @@ $(STAMPS)/assets: package.json package-lock.json
 	@mkdir -p $(STAMPS)
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(STATIC_VENDOR)
-	mkdir -p $(STATIC_VENDOR)/htmx $(STATIC_VENDOR)/pico $(STATIC_VENDOR)/chartjs $(STATIC_VENDOR)/swagger-ui
+	mkdir -p $(STATIC_VENDOR)/htmx $(STATIC_VENDOR)/pico $(STATIC_VENDOR)/chartjs $(STATIC_VENDOR)/swagger-ui \
+		$(STATIC_VENDOR)/axe
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC_VENDOR)/htmx/
 	cp node_modules/@picocss/pico/css/pico.min.css $(STATIC_VENDOR)/pico/
 	cp node_modules/chart.js/dist/chart.umd.min.js $(STATIC_VENDOR)/chartjs/
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
 		$(STATIC_VENDOR)/swagger-ui/
+	cp node_modules/axe-core/axe.min.js $(STATIC_VENDOR)/axe/  # the browser tests' accessibility check
 	@touch $@
 
 migration: install-dev ## Autogenerate a migration: make migration m="what changed"

@@ -34,6 +34,10 @@ def _banner(installation: Installation, *, engine: bool) -> None:
             f"    password: {installation.first_admin_password}",
             "    (one-time: you choose your own at first login; it is not shown again)",
         ]
+    from watchkeeper.web.ui.assets import assets_warning
+
+    if warning := assets_warning():
+        lines += [f"  WARNING: {warning}"]
     lines += [f"  stop it with Ctrl+C, or: kill {os.getpid()}", ""]
     # Plain echo, not rich: scripts and tests read these lines.
     typer.echo("\n".join(lines))

@@ -320,11 +320,11 @@ def _delete(session: Session, change: planning.Change, now: datetime) -> None:
     if found is None:  # a child category went with its parent
         return
     if change.kind == "teams":
-        teams.delete_(session, team_id=found)
+        escalation.delete_team(session, team_id=found)
     elif change.kind == "categories":
         categories.delete_(session, category_id=found)
     elif change.kind == "schedules":
-        schedules.delete_(session, schedule_id=found)
+        escalation.delete_schedule(session, schedule_id=found)
     elif change.kind == "escalation_policies":
         escalation.delete_policy(session, policy_id=found)
     else:

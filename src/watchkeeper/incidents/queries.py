@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,6 +108,26 @@ def timeline(
     if after_id is not None:
         stmt = stmt.where(TimelineEntry.id > after_id)
     return session.scalars(stmt.order_by(TimelineEntry.id).limit(limit)).all()
+
+
+def version(incident: Incident) -> str:
+    """A digest of the incident's whole row: any change shows, two within one tick of the
+    clock included (a live page compares it with the one it was rendered with)."""
+    row = [repr(getattr(incident, column.key)) for column in Incident.__table__.columns]
+    return hashlib.blake2b("\x1f".join(row).encode(), digest_size=12).hexdigest()
+
+
+STATUS_KINDS = ("acknowledged", "resolved", "on_hold", "resumed", "reopened", "closed")
+
+
+def last_status_change(session: Session, *, incident_id: int) -> TimelineEntry | None:
+    """The entry that put the incident in its status (who acknowledged it, and when)."""
+    return session.scalar(
+        select(TimelineEntry)
+        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind.in_(STATUS_KINDS))
+        .order_by(TimelineEntry.id.desc())
+        .limit(1)
+    )
 
 
 def last_change(session: Session) -> datetime | None:

@@ -74,6 +74,7 @@ def _fastapi_app(ctx: WebContext, metrics: HttpMetrics) -> FastAPI:
     ):
         app.include_router(wire)
     app.include_router(system.router)
+    system.declare_bearer_auth(app)
     app.include_router(api_v1)
     app.include_router(status_public.router)
     app.include_router(status_feeds.router)

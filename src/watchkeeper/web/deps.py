@@ -224,7 +224,9 @@ async def refuse_control_text(request: Request) -> None:
 
 
 async def _read_form(request: Request) -> FormData:
-    return await request.form()
+    form = await request.form()
+    request.state.form = form  # a refused post's page shows it again (ui.refill)
+    return form
 
 
 # Lets sync handlers (run in the thread pool) take the parsed form.

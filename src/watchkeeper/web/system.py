@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from html import escape
+from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from watchkeeper.core.errors import NotFound
 from watchkeeper.db.engine_state import latest_heartbeat
 from watchkeeper.web.context import context_of
 from watchkeeper.web.problems import PROBLEM_TYPES
+from watchkeeper.web.ui.assets import assets_warning
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +47,9 @@ def readyz(request: Request) -> Response:
         else:
             checks["engine"] = "ok"
     ready = all(value == "ok" for value in checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": checks}
+    if warning := assets_warning():
+        body["warnings"] = [warning]  # serving still works: a warning, not a failed check
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -67,16 +71,53 @@ def metrics(request: Request) -> Response:
     return Response(payload, media_type=CONTENT_TYPE_LATEST)
 
 
+BACK_LINK = (
+    '<p style="font-family: sans-serif; margin: 0.75rem 1.25rem;">'
+    '<a href="/">&larr; Back to Watchkeeper</a> &middot; use <strong>Authorize</strong> with '
+    "an API token from your account page</p>"
+)
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An API token: create one on your account page or with "
+    "`watchkeeper token create`.",
+}
+
+
 @router.get("/docs")
 def swagger_ui() -> HTMLResponse:
-    """Swagger UI from our own static files, so the docs work offline."""
-    return get_swagger_ui_html(
+    """Swagger UI from our own static files, so the docs work offline; with a way back."""
+    page = get_swagger_ui_html(
         openapi_url="/openapi.json",
         title="Watchkeeper API",
         swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
         swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
         swagger_favicon_url="/static/favicon.svg",
+        swagger_ui_parameters={"persistAuthorization": True},
     )
+    html = bytes(page.body).decode().replace("<body>", "<body>" + BACK_LINK, 1)
+    return HTMLResponse(html)
+
+
+def declare_bearer_auth(app: FastAPI) -> None:
+    """Say in the OpenAPI that /api/v1 takes a bearer token: Swagger UI then shows its
+    Authorize button and sends the token with every call it tries."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["bearer"] = BEARER
+        for path, item in schema.get("paths", {}).items():
+            if path.startswith("/api/v1/"):
+                for operation in item.values():
+                    if isinstance(operation, dict):
+                        operation.setdefault("security", [{"bearer": []}])
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 @router.get("/problems/{slug}")

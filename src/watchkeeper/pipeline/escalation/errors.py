@@ -23,6 +23,18 @@ def policy_in_use(names: list[str]) -> Conflict:
     return Conflict("the policy is used by services: " + ", ".join(names))
 
 
+def still_used(what: str, users: list[str]) -> Conflict:
+    """409 naming every user, so the admin knows what to change first."""
+    return Conflict(f"{what} is still used by {', '.join(users)}; change those first")
+
+
+def not_escalating(incident_id: int) -> Conflict:
+    return Conflict(
+        f"#{incident_id} has no escalation running: it is acknowledged, its policy has run "
+        "out, or its service has none"
+    )
+
+
 def nobody_to_page() -> Invalid:
     return Invalid("name at least one user, team, schedule or policy to page")
 

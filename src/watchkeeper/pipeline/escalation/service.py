@@ -4,22 +4,29 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from watchkeeper.catalog.services.models import Service
+from watchkeeper.catalog.teams import service as teams
 from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.users.models import User
 from watchkeeper.core.errors import NotFound
 from watchkeeper.db.unique import add_unique, update_unique
 from watchkeeper.incidents.models import Incident
-from watchkeeper.incidents.timeline import Actor
+from watchkeeper.incidents.timeline import Actor, record
+from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.models import Schedule
-from watchkeeper.pipeline.escalation import errors
-from watchkeeper.pipeline.escalation.models import EscalationLevel, EscalationPolicy, Page
+from watchkeeper.pipeline.escalation import errors, queries
+from watchkeeper.pipeline.escalation.models import (
+    Escalation,
+    EscalationLevel,
+    EscalationPolicy,
+    Page,
+)
 from watchkeeper.pipeline.escalation.pages import Pages, Targets
 from watchkeeper.pipeline.escalation.schemas import (
     LevelIn,
@@ -84,6 +91,72 @@ def delete_policy(session: Session, *, policy_id: int) -> None:
         raise errors.policy_in_use(names)
     session.delete(policy)
     session.flush()
+
+
+def delete_team(session: Session, *, team_id: int) -> None:
+    """Delete a team nothing uses any more (deletes go through here, which sees the users)."""
+    team = teams.get(session, team_id=team_id)
+    if found := queries.users_of_team(session, team_id=team_id):
+        raise errors.still_used(f"team {team.name}", found)
+    teams.delete_(session, team_id=team_id)
+
+
+def delete_schedule(session: Session, *, schedule_id: int) -> None:
+    """Delete a schedule no escalation level pages any more, with its layers and overrides."""
+    schedule = schedules.get(session, schedule_id=schedule_id)
+    if found := queries.users_of_schedule(session, schedule_id=schedule_id):
+        raise errors.still_used(f"schedule {schedule.name}", found)
+    schedules.delete_(session, schedule_id=schedule_id)
+
+
+def escalate_now(session: Session, *, incident_id: int, actor: Actor, now: datetime) -> None:
+    """Make the incident's next escalation level due now (the engine pages it within a
+    second), for a responder who will not wait out the level's delay."""
+    running = _move_next_level(session, incident_id, now)
+    record(
+        session,
+        incident_id=incident_id,
+        kind="escalated",
+        summary=f"{actor.name} escalated now: level {running + 1} is paged without waiting",
+        actor=actor,
+        at=now,
+    )
+
+
+def snooze(
+    session: Session, *, incident_id: int, actor: Actor, now: datetime, minutes: int
+) -> datetime:
+    """Page nobody further for `minutes` (the next level waits until then), for a responder
+    who is on it but not ready to acknowledge; returns when paging resumes."""
+    until = now + timedelta(minutes=minutes)
+    _move_next_level(session, incident_id, until)
+    record(
+        session,
+        incident_id=incident_id,
+        kind="snoozed",
+        summary=f"{actor.name} snoozed paging for {minutes} min",
+        actor=actor,
+        at=now,
+        data={"until": until.isoformat()},
+    )
+    return until
+
+
+def _move_next_level(session: Session, incident_id: int, when: datetime) -> int:
+    """Set when the running escalation's next level fires; its index, or 409 if none runs."""
+    running = session.execute(
+        update(Escalation)
+        .where(
+            Escalation.incident_id == incident_id,
+            Escalation.status == "active",
+            Escalation.next_at.is_not(None),
+        )
+        .values(next_at=when)
+        .returning(Escalation.level)
+    ).scalar_one_or_none()
+    if running is None:
+        raise errors.not_escalating(incident_id)
+    return int(running)
 
 
 def levels_of(session: Session, policy_id: int) -> list[LevelOut]:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from watchkeeper import __version__
 from watchkeeper.core.urls import is_safe_link
+from watchkeeper.web.ui.refill import refill
 
 UI_DIR = Path(__file__).parent
 STATIC_DIR = UI_DIR / "static"
@@ -51,11 +54,13 @@ def document(text: str | None) -> Markup:
     return Markup(_documents.render(text or ""))
 
 
-def duration(delta: timedelta | None) -> str:
-    """`4 min`, `2 h 5 min`, `3 d 4 h`: short and readable."""
+def duration(delta: timedelta | float | None) -> str:
+    """`4 min`, `2 h 5 min`, `3 d 4 h`: short and readable, the one format of every page (a
+    number is seconds; app.js counts clocks down in the same words)."""
     if delta is None:
         return "—"
-    seconds = abs(int(delta.total_seconds()))
+    total = delta.total_seconds() if isinstance(delta, timedelta) else delta
+    seconds = abs(int(total))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
@@ -75,16 +80,52 @@ templates.env.tests["safe_link"] = is_safe_link
 templates.env.globals["version"] = __version__
 
 
+# Post/redirect/get: a successful save redirects with a one-line message in a short-lived
+# cookie; the next page rendered shows it once and clears it (a reload shows nothing twice).
+FLASH_COOKIE = "watchkeeper_flash"
+FLASH_LIMIT = 200
+
+
+def saved(url: str, message: str) -> RedirectResponse:
+    """303 to `url`, where the page then says `message` (e.g. "Team SRE created")."""
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        FLASH_COOKIE, quote(message[:FLASH_LIMIT]), max_age=60, httponly=True, samesite="lax"
+    )
+    return response
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> Response:
     """Render a page with what every page needs: the viewer, their zone, the CSRF token."""
     principal = getattr(request.state, "principal", None)
+    flash = request.cookies.get(FLASH_COOKIE)
     base = {
+        "flash": unquote(flash)[:FLASH_LIMIT] if flash else None,
         "principal": principal,
         "zone": getattr(request.state, "time_zone", "UTC"),
         "csrf_token": getattr(request.state, "csrf_token", ""),
     }
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, name, {**base, **(context or {})}, status_code=status_code
     )
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    form = getattr(request.state, "form", None)
+    if request.method == "POST" and status_code >= 400 and form is not None:
+        _give_back(request, response, form)
+    return response
+
+
+def _give_back(request: Request, response: Response, form: FormData) -> None:
+    """A refused post's page shows the form as typed, errors beside their fields."""
+    values = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
+    body = refill(
+        bytes(response.body).decode(),
+        action=request.url.path,
+        values=values,
+        problems=getattr(request.state, "form_problems", {}),
+    )
+    response.body = body.encode()
+    response.headers["content-length"] = str(len(response.body))

@@ -39,6 +39,7 @@ from watchkeeper.oncall.schedules.schemas import (
     ShiftsOut,
     UserBrief,
 )
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import (
     NO_STORE,
@@ -113,7 +114,7 @@ def update_schedule(
 
 @router.delete(ONE, status_code=204, summary="Delete a schedule, its layers and overrides")
 def delete_schedule(_: ApiAdmin, session: DbSession, schedule_id: Id) -> None:
-    schedules.delete_(session, schedule_id=schedule_id)
+    escalation.delete_schedule(session, schedule_id=schedule_id)
 
 
 @router.post(f"{ONE}/layers", status_code=201, summary="Add a layer")

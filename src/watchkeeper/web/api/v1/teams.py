@@ -12,6 +12,7 @@ from watchkeeper.catalog.teams.models import Team
 from watchkeeper.catalog.teams.schemas import MemberAdd, TeamCreate, TeamOut, TeamUpdate
 from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import Page, PageRequest, Sort
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.deps import ApiAdmin, ApiViewer, DbSession, Now, page_request
 
 router = APIRouter(prefix="/teams", tags=["teams"])
@@ -64,7 +65,7 @@ def update_team(
 
 @router.delete("/{team_id}", status_code=204, summary="Delete a team")
 def delete_team(_: ApiAdmin, session: DbSession, team_id: Id) -> None:
-    teams.delete_(session, team_id=team_id)
+    escalation.delete_team(session, team_id=team_id)
 
 
 @router.post("/{team_id}/members", summary="Add a member (idempotent)")

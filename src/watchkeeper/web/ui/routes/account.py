@@ -22,7 +22,7 @@ from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiViewer
 from watchkeeper.web.ui.routes.forms import submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.templating import render, saved
 
 # Account pages show tokens and feed URLs once, and hold the password forms.
 router = APIRouter(prefix="/account", dependencies=[NO_STORE])
@@ -96,7 +96,7 @@ def update_profile(request: Request, principal: UiViewer, form: FormBody) -> Res
     outcome = submit(request, ProfileForm, form, action)
     if not outcome.ok:
         return _account_page(request, principal, errors=outcome.errors)
-    return RedirectResponse("/account", status_code=303)
+    return saved("/account", "Profile saved")
 
 
 @router.get("/password")
@@ -161,7 +161,7 @@ def revoke_token(request: Request, principal: UiViewer, token_id: Id) -> Respons
         access.revoke_token(session, token_id=token_id, now=now)
 
     ctx.database.run(action)
-    return RedirectResponse("/account", status_code=303)
+    return saved("/account", "Token revoked")
 
 
 @router.post("/ical-token")

@@ -105,7 +105,7 @@ def create(request: Request, principal: UiViewer, form: FormBody) -> Response:
     try:
         data = parse_form(ActionItemCreate, form)
     except ValidationError as exc:
-        return _page(request, principal, errors=validation_messages(exc), status=422)
+        return _page(request, principal, errors=validation_messages(exc, request), status=422)
     outcome = attempt(
         request,
         lambda s: actions.create(s, data=data, actor=actor, zone=principal.time_zone, now=now),
@@ -122,7 +122,7 @@ def change(request: Request, principal: UiViewer, item_id: Id, form: FormBody) -
     try:
         data = parse_form(ActionItemUpdate, form)
     except ValidationError as exc:
-        return _page(request, principal, errors=validation_messages(exc), status=422)
+        return _page(request, principal, errors=validation_messages(exc, request), status=422)
     outcome = attempt(
         request, lambda s: actions.update(s, item_id=item_id, data=data, actor=actor, now=now)
     )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.categories.schemas import CategoryCreate, CategoryUpdate
@@ -22,8 +22,8 @@ from watchkeeper.core.ids import Id
 from watchkeeper.incidents.queries import has_incidents, open_counts_by_service
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
-from watchkeeper.web.ui.routes.forms import attempt, submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import attempt, called, submit
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/admin")
 
@@ -72,7 +72,7 @@ def create_service(request: Request, _: UiAdmin, form: FormBody) -> Response:
     )
     if not outcome.ok:
         return _services_page(request, errors=outcome.errors)
-    return RedirectResponse("/admin/services", status_code=303)
+    return saved("/admin/services", f"Service{called(form)} created")
 
 
 @router.post("/services/{service_id}")
@@ -86,7 +86,7 @@ def update_service(request: Request, _: UiAdmin, service_id: Id, form: FormBody)
     outcome = submit(request, ServiceForm, form, action, lists=("tags", "depends_on"))
     if not outcome.ok:
         return _services_page(request, errors=outcome.errors)
-    return RedirectResponse("/admin/services", status_code=303)
+    return saved("/admin/services", f"Service{called(form)} saved")
 
 
 @router.post("/services/{service_id}/delete")
@@ -99,7 +99,7 @@ def delete_service(request: Request, _: UiAdmin, service_id: Id) -> Response:
     outcome = attempt(request, action)
     if not outcome.ok:
         return _services_page(request, errors=outcome.errors)
-    return RedirectResponse("/admin/services", status_code=303)
+    return saved("/admin/services", "Service deleted")
 
 
 def _categories_page(request: Request, **extra: Any) -> Response:
@@ -122,7 +122,7 @@ def create_category(request: Request, _: UiAdmin, form: FormBody) -> Response:
     )
     if not outcome.ok:
         return _categories_page(request, errors=outcome.errors)
-    return RedirectResponse("/admin/categories", status_code=303)
+    return saved("/admin/categories", f"Category{called(form)} created")
 
 
 @router.post("/categories/{category_id}")
@@ -135,7 +135,7 @@ def rename_category(request: Request, _: UiAdmin, category_id: Id, form: FormBod
     )
     if not outcome.ok:
         return _categories_page(request, errors=outcome.errors)
-    return RedirectResponse("/admin/categories", status_code=303)
+    return saved("/admin/categories", f"Category renamed{called(form, ' to')}")
 
 
 @router.post("/categories/{category_id}/delete")
@@ -143,4 +143,4 @@ def delete_category(request: Request, _: UiAdmin, category_id: Id) -> Response:
     outcome = attempt(request, lambda s: categories.delete_(s, category_id=category_id))
     if not outcome.ok:
         return _categories_page(request, errors=outcome.errors)
-    return RedirectResponse("/admin/categories", status_code=303)
+    return saved("/admin/categories", "Category deleted")

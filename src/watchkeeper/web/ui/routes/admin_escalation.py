@@ -31,8 +31,14 @@ from watchkeeper.pipeline.escalation.schemas import (
 )
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
-from watchkeeper.web.ui.routes.forms import Outcome, attempt, parse_form, validation_messages
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import (
+    Outcome,
+    attempt,
+    called,
+    parse_form,
+    validation_messages,
+)
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/admin/escalation-policies")
 HERE = "/admin/escalation-policies"
@@ -187,7 +193,7 @@ def create_policy(request: Request, _: UiAdmin, form: FormBody) -> Response:
     )
     if not outcome.ok:
         return _list_page(request, errors=outcome.errors)
-    return RedirectResponse(HERE, status_code=303)
+    return saved(HERE, f"Escalation policy{called(form)} created")
 
 
 def _policy_page(request: Request, policy_id: int, *, status: int = 200, **extra: Any) -> Response:
@@ -234,4 +240,4 @@ def delete_policy(request: Request, _: UiAdmin, policy_id: Id) -> Response:
     outcome = attempt(request, lambda s: escalation.delete_policy(s, policy_id=policy_id))
     if not outcome.ok:
         return _policy_page(request, policy_id, status=409, errors=outcome.errors)
-    return RedirectResponse(HERE, status_code=303)
+    return saved(HERE, "Escalation policy deleted")

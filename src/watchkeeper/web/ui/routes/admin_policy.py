@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.core.alert_priority import SEVERITIES, SeverityRow
 from watchkeeper.core.priority import IMPACT_NAMES, LEVELS, URGENCY_NAMES, MatrixCell
@@ -18,7 +18,7 @@ from watchkeeper.incidents.policy.schemas import MatrixIn, SeveritiesIn
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import attempt, validation_messages
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/admin/policy")
 
@@ -61,10 +61,12 @@ def save_matrix(request: Request, _: UiAdmin, form: FormBody) -> Response:
         ]
         MatrixIn(cells=cells)
     except (ValidationError, ValueError) as exc:
-        errors = validation_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        errors = (
+            validation_messages(exc, request) if isinstance(exc, ValidationError) else [str(exc)]
+        )
         return _page(request, errors=errors)
     attempt(request, lambda s: policy.set_matrix(s, cells=cells))
-    return RedirectResponse("/admin/policy", status_code=303)
+    return saved("/admin/policy", "Priority matrix saved")
 
 
 @router.post("/severities")
@@ -83,10 +85,12 @@ def save_severities(request: Request, _: UiAdmin, form: FormBody) -> Response:
             ]
         )
     except (ValidationError, ValueError) as exc:
-        errors = validation_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+        errors = (
+            validation_messages(exc, request) if isinstance(exc, ValidationError) else [str(exc)]
+        )
         return _page(request, errors=errors)
     attempt(request, lambda s: policy.set_severities(s, rows=body.severities))
-    return RedirectResponse("/admin/policy#severities", status_code=303)
+    return saved("/admin/policy#severities", "Severity mapping saved")
 
 
 @router.post("/targets")
@@ -110,7 +114,7 @@ def save_targets(request: Request, _: UiAdmin, form: FormBody) -> Response:
     if errors:
         return _page(request, errors=errors)
     attempt(request, lambda s: policy.set_targets(s, new=new))
-    return RedirectResponse("/admin/policy", status_code=303)
+    return saved("/admin/policy", "SLA targets saved")
 
 
 @router.post("/reset")
@@ -121,4 +125,4 @@ def reset(request: Request, _: UiAdmin) -> Response:
         policy.reset_severities(session)
 
     attempt(request, action)
-    return RedirectResponse("/admin/policy", status_code=303)
+    return saved("/admin/policy", "Defaults restored")

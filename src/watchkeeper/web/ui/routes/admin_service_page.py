@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.services.schemas import GroupBy, GroupWindow, Impact, ServiceUpdate
@@ -25,7 +25,7 @@ from watchkeeper.web.api.v1.integrations import endpoint_url
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
 from watchkeeper.web.ui.routes.forms import attempt, submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/admin/services/{service_id}")
 
@@ -90,7 +90,7 @@ def save_alerting(request: Request, _: UiAdmin, service_id: Id, form: FormBody) 
     outcome = submit(request, AlertSettingsForm, form, action, lists=("group_by",))
     if not outcome.ok:
         return _page(request, service_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+    return saved(f"/admin/services/{service_id}", "Alert settings saved")
 
 
 @router.post("/escalation")
@@ -110,7 +110,7 @@ def save_escalation(request: Request, _: UiAdmin, service_id: Id, form: FormBody
     outcome = submit(request, EscalationForm, form, action)
     if not outcome.ok:
         return _page(request, service_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+    return saved(f"/admin/services/{service_id}", "Escalation saved")
 
 
 @router.post("/integrations", dependencies=[NO_STORE])
@@ -167,7 +167,7 @@ def heartbeat_timing(
     outcome = submit(request, IntegrationUpdate, form, action)
     if not outcome.ok:
         return _page(request, service_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+    return saved(f"/admin/services/{service_id}", "Heartbeat timing saved")
 
 
 @router.post("/integrations/{integration_id}/revoke")
@@ -179,7 +179,7 @@ def revoke(request: Request, _: UiAdmin, service_id: Id, integration_id: Id) -> 
     if not outcome.ok:
         return _page(request, service_id, errors=outcome.errors)
     _forget(request)
-    return RedirectResponse(f"/admin/services/{service_id}", status_code=303)
+    return saved(f"/admin/services/{service_id}", "Revoked")
 
 
 def _shown_once(request: Request, service_id: int, type_: str, name: str, key: str) -> Response:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.teams import service as teams
 from watchkeeper.catalog.teams.models import Team
@@ -18,10 +18,12 @@ from watchkeeper.catalog.users import service as users
 from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.ids import Id
+from watchkeeper.pipeline.escalation import queries as escalation_queries
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import FormBody, UiAdmin
-from watchkeeper.web.ui.routes.forms import attempt, submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import attempt, called, submit, text_of
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/admin/teams")
 
@@ -64,7 +66,7 @@ def create_team(request: Request, _: UiAdmin, form: FormBody) -> Response:
     )
     if not outcome.ok:
         return _list_page(request, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{outcome.value}", status_code=303)
+    return saved(f"/admin/teams/{outcome.value}", f"Team{called(form)} created")
 
 
 def _team_page(request: Request, team_id: int, **extra: Any) -> Response:
@@ -74,10 +76,11 @@ def _team_page(request: Request, team_id: int, **extra: Any) -> Response:
         members = session.scalars(
             select(User).where(User.id.in_(member_ids)).order_by(User.login)
         ).all()
-        return {"team": team, "members": members}
+        used_by = escalation_queries.users_of_team(session, team_id=team_id)
+        return {"team": team, "members": members, "used_by": used_by}
 
     context = context_of(request).database.run(load, write=False)
-    status = 422 if extra.get("errors") else 200
+    status = extra.pop("status", 422) if extra.get("errors") else 200
     return render(request, "admin/team.html", {**context, **extra}, status_code=status)
 
 
@@ -97,7 +100,7 @@ def update_team(request: Request, _: UiAdmin, team_id: Id, form: FormBody) -> Re
     outcome = submit(request, TeamEditForm, form, action)
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{team_id}", status_code=303)
+    return saved(f"/admin/teams/{team_id}", f"Team{called(form)} saved")
 
 
 @router.post("/{team_id}/members")
@@ -111,7 +114,9 @@ def add_member(request: Request, _: UiAdmin, team_id: Id, form: FormBody) -> Res
     outcome = submit(request, MemberForm, form, action)
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{team_id}", status_code=303)
+    return saved(
+        f"/admin/teams/{team_id}", f"{text_of(form, 'login') or 'Member'} added to the team"
+    )
 
 
 @router.post("/{team_id}/members/{user_id}/remove")
@@ -119,10 +124,12 @@ def remove_member(request: Request, _: UiAdmin, team_id: Id, user_id: Id) -> Res
     outcome = attempt(request, lambda s: teams.remove_member(s, team_id=team_id, user_id=user_id))
     if not outcome.ok:
         return _team_page(request, team_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/teams/{team_id}", status_code=303)
+    return saved(f"/admin/teams/{team_id}", "Member removed from the team")
 
 
 @router.post("/{team_id}/delete")
 def delete_team(request: Request, _: UiAdmin, team_id: Id) -> Response:
-    context_of(request).database.run(lambda s: teams.delete_(s, team_id=team_id))
-    return RedirectResponse("/admin/teams", status_code=303)
+    outcome = attempt(request, lambda s: escalation.delete_team(s, team_id=team_id))
+    if not outcome.ok:
+        return _team_page(request, team_id, errors=outcome.errors, status=outcome.status)
+    return saved("/admin/teams", "Team deleted")

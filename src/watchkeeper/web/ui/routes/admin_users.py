@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.access.passwords import one_time_password
 from watchkeeper.catalog.teams.models import Team
@@ -20,8 +20,8 @@ from watchkeeper.core.ids import Id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin
-from watchkeeper.web.ui.routes.forms import submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import called, submit
+from watchkeeper.web.ui.templating import render, saved
 
 # Creating a user and resetting a password show a one-time password.
 router = APIRouter(prefix="/admin/users", dependencies=[NO_STORE])
@@ -109,7 +109,7 @@ def update_user(request: Request, _: UiAdmin, user_id: Id, form: FormBody) -> Re
     outcome = submit(request, UserEditForm, form, action)
     if not outcome.ok:
         return _user_page(request, user_id, errors=outcome.errors)
-    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
+    return saved(f"/admin/users/{user_id}", f"User{called(form)} saved")
 
 
 class ResetForm(BaseModel):

@@ -26,8 +26,8 @@ from watchkeeper.pipeline.notify.channels.guard import OutboundGuard
 from watchkeeper.web import check_bodies
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, UiResponder, UiViewer
-from watchkeeper.web.ui.routes.forms import Outcome, attempt, messages_of
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import Outcome, attempt, called, messages_of
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter(prefix="/checks")
 EXAMPLE = """kind: http
@@ -80,7 +80,7 @@ def add_check(request: Request, principal: UiResponder, form: FormBody) -> Respo
     outcome = _create(request, principal, definition)
     if not outcome.ok:
         return _list_page(request, principal, definition, errors=outcome.errors, status=422)
-    return RedirectResponse(f"/checks/{outcome.value}", status_code=303)
+    return saved(f"/checks/{outcome.value}", f"Check{called(form)} created")
 
 
 def _create(request: Request, principal: Principal, definition: str) -> Outcome[int]:
@@ -154,4 +154,4 @@ def _set_paused(request: Request, check_id: int, paused: bool) -> Response:
 def delete_check(request: Request, _: UiResponder, check_id: Id) -> Response:
     now = context_of(request).clock.now()
     context_of(request).database.run(lambda s: checks.delete(s, check_id=check_id, now=now))
-    return RedirectResponse("/checks", status_code=303)
+    return saved("/checks", "Check deleted")

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from watchkeeper.core.errors import WatchkeeperError
 from watchkeeper.core.validation import problems
 from watchkeeper.web.context import context_of
+from watchkeeper.web.ui.refill import field_name
 
 M = TypeVar("M", bound=BaseModel)
 _WORDS = re.compile(r"[,\s]+")
@@ -27,6 +28,7 @@ class Outcome(Generic[T]):
 
     value: T | None = None
     errors: list[str] = field(default_factory=list)
+    status: int = 422  # the domain error's own (409 for a conflict), for the page's status
 
     @property
     def ok(self) -> bool:
@@ -46,9 +48,20 @@ def parse_form(model: type[M], form: FormData, *, lists: tuple[str, ...] = ()) -
     return model.model_validate(data)
 
 
-def validation_messages(exc: ValidationError) -> list[str]:
-    """One short sentence per field, e.g. "Time zone: unknown time zone; use ..."."""
-    return [item.sentence for item in problems(exc.errors())]
+def validation_messages(exc: ValidationError, request: Request | None = None) -> list[str]:
+    """One short sentence per field, e.g. "Time zone: unknown time zone; use ...". With the
+    request, each field's problem is also kept for the page to show beside the field."""
+    found = problems(exc.errors())
+    if request is not None:
+        _remember(request, {item.location: item.phrase for item in found})
+    return [item.sentence for item in found]
+
+
+def _remember(request: Request, by_location: dict[str, str]) -> None:
+    kept: dict[str, str] = getattr(request.state, "form_problems", {})
+    for where, phrase in by_location.items():
+        kept.setdefault(field_name(where), phrase)
+    request.state.form_problems = kept
 
 
 def attempt(request: Request, work: Callable[[Session], T]) -> Outcome[T]:
@@ -56,7 +69,8 @@ def attempt(request: Request, work: Callable[[Session], T]) -> Outcome[T]:
     try:
         return Outcome(value=context_of(request).database.run(work))
     except WatchkeeperError as exc:
-        return Outcome(errors=messages_of(exc))
+        _remember(request, {error.location: error.message for error in exc.errors})
+        return Outcome(errors=messages_of(exc), status=exc.status)
 
 
 def messages_of(exc: WatchkeeperError) -> list[str]:
@@ -80,5 +94,17 @@ def submit(
     try:
         data = parse_form(model, form, lists=lists)
     except ValidationError as exc:
-        return Outcome(errors=validation_messages(exc))
+        return Outcome(errors=validation_messages(exc, request))
     return attempt(request, lambda session: action(session, data))
+
+
+def text_of(form: FormData, key: str) -> str:
+    """A typed value as text (stripped), for a message about the save."""
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def called(form: FormData, before: str = "") -> str:
+    """ " SRE" for a form whose name is SRE, so a message reads "Team SRE created"."""
+    name = text_of(form, "name")
+    return f"{before} {name}" if name else ""

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
@@ -19,16 +19,16 @@ from watchkeeper.catalog.users.roles import Role
 from watchkeeper.core.errors import FieldError, Invalid, WatchkeeperError
 from watchkeeper.core.ids import parse_id
 from watchkeeper.core.pagination import PageRequest, Sort, parse_sort
-from watchkeeper.incidents import queries
+from watchkeeper.incidents import queries, transitions
 from watchkeeper.incidents import service as incidents
-from watchkeeper.incidents.lifecycle import Status
+from watchkeeper.incidents.lifecycle import Action, Status, allowed_actions
 from watchkeeper.incidents.schemas import IncidentCreate, Source
 from watchkeeper.incidents.timeline import Actor
 from watchkeeper.web.api.v1.incident_views import incident_filter, sla_out
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import DbSession, FormBody, Now, UiViewer
-from watchkeeper.web.ui.routes.forms import submit
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import submit, text_of
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -46,10 +46,16 @@ def people(session: Session, ids: Sequence[int | None] | None = None) -> dict[in
     return {row[0]: row[1] for row in session.execute(stmt.order_by(User.login))}
 
 
+# The list opens on what needs people; any filter (an empty search too) shows every status.
+OPEN_STATUSES = [Status.TRIGGERED.value, Status.ACKNOWLEDGED.value, Status.ON_HOLD.value]
+
+
 def _filters(request: Request) -> dict[str, Any]:
     params = request.query_params
+    unfiltered = not any(key in params for key in FILTER_KEYS)
     return {
-        "status": params.getlist("status"),
+        "status": OPEN_STATUSES if unfiltered else params.getlist("status"),
+        "open_only": unfiltered,
         "priority": params.getlist("priority"),
         **{key: params.get(key) or None for key in FILTER_KEYS[2:]},
     }
@@ -164,4 +170,50 @@ def declare(request: Request, principal: UiViewer, form: FormBody) -> Response:
         pickers = ctx.database.run(_pickers, write=False)
         context = {**pickers, "values": dict(form), "errors": outcome.errors}
         return render(request, "incidents/new.html", context, status_code=422)
-    return RedirectResponse(f"/incidents/{outcome.value}", status_code=303)
+    return saved(f"/incidents/{outcome.value}", f"Incident declared: {text_of(form, 'title')}")
+
+
+BULK = {
+    "acknowledge": (Action.ACKNOWLEDGE, "Acknowledged"),
+    "resolve": (Action.RESOLVE, "Resolved"),
+}
+
+
+@router.post("/incidents/bulk")
+def bulk(request: Request, principal: UiViewer, form: FormBody) -> Response:
+    """Acknowledge or resolve the ticked incidents in one transaction; those that moved on
+    already are named, not changed."""
+    principal.require(Role.RESPONDER)
+    ctx = context_of(request)
+    back = "/incidents" + (f"?{query}" if (query := text_of(form, "query")) else "")
+    chosen = BULK.get(text_of(form, "action"))
+    ticked = [value for value in form.getlist("incident_ids") if isinstance(value, str)]
+    ids = sorted({parse_id(value, location="incident_ids") for value in ticked})
+    if chosen is None or not ids:
+        return saved(back, "Tick the incidents to change first.")
+    action, done = chosen
+    actor, now = Actor(principal.user_id, principal.login), ctx.clock.now()
+
+    def work(session: Session) -> tuple[list[int], list[int]]:
+        changed, skipped = [], []
+        for incident_id in ids:
+            incident = incidents.get(session, incident_id=incident_id)
+            if action not in allowed_actions(Status(incident.status)):
+                skipped.append(incident_id)
+            elif action is Action.ACKNOWLEDGE:
+                transitions.acknowledge(session, incident_id=incident_id, actor=actor, now=now)
+                changed.append(incident_id)
+            else:
+                transitions.resolve(session, incident_id=incident_id, actor=actor, now=now)
+                changed.append(incident_id)
+        return changed, skipped
+
+    changed, skipped = ctx.database.run(work)
+    message = f"{done} {_numbers(changed) or 'nothing'}"
+    if skipped:
+        message += f"; left alone (already past that): {_numbers(skipped)}"
+    return saved(back, message + ".")
+
+
+def _numbers(ids: Sequence[int]) -> str:
+    return ", ".join(f"#{number}" for number in ids)

@@ -16,13 +16,13 @@ from starlette.responses import RedirectResponse, Response
 from watchkeeper.catalog.categories import service as categories
 from watchkeeper.catalog.services import service as services
 from watchkeeper.catalog.users.roles import Role
-from watchkeeper.core.errors import FieldError, Invalid
+from watchkeeper.core.errors import Conflict, FieldError, Invalid
 from watchkeeper.core.ids import After, Id, parse_id
 from watchkeeper.core.pagination import PageRequest, Sort
 from watchkeeper.core.priority import IMPACT_NAMES, URGENCY_NAMES, label
 from watchkeeper.incidents import links, queries, tasks, transitions
 from watchkeeper.incidents import service as incidents
-from watchkeeper.incidents.lifecycle import Status, allowed_actions
+from watchkeeper.incidents.lifecycle import Action, Status, allowed_actions
 from watchkeeper.incidents.schemas import (
     CloseIn,
     IncidentUpdate,
@@ -50,8 +50,9 @@ from watchkeeper.web.ui.routes.forms import (
     submit,
     validation_messages,
 )
+from watchkeeper.web.ui.routes.incident_deliveries import deliveries
 from watchkeeper.web.ui.routes.incident_lists import people
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.templating import local_time, render
 
 router = APIRouter(prefix="/incidents/{incident_id}")
 PEOPLE_FIELDS = ("assignee_id", "commander_id", "communications_lead_id", "scribe_id")
@@ -65,6 +66,7 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
     return {
         "nobody_paged": not any(p.id == service.escalation_policy_id for p in policies),
         "incident": incident,
+        "version": queries.version(incident),
         "sla": sla_out(incident, rules, now),
         "priority": label(incident.priority),
         "matrix_priority": label(rules.matrix[(incident.impact, incident.urgency)]),
@@ -96,6 +98,7 @@ def page_context(session: Session, incident_id: int, now: Any, zone: str = "UTC"
         **learning.incident_context(session, incident, now=now, zone=zone),
         "plans": plan_queries.attached(session, incident_id=incident.id),
         "plan_marks": plan_queries.task_marks(session, incident_id=incident.id),
+        **deliveries(session, incident.id),
     }
 
 
@@ -147,14 +150,35 @@ def _act(
     principal: UiViewer,
     incident_id: int,
     work: Callable[[Session, Actor], object],
+    action: Action | None = None,
 ) -> Response:
-    """Run an action as the viewer; back to the page, or the page with the error."""
+    """Run an action as the viewer; back to the page, or the page with the error. A status
+    action the incident has moved past (acknowledged elsewhere meanwhile) says so: 409."""
     principal.require(Role.RESPONDER)
     actor = Actor(principal.user_id, principal.login)
-    outcome: Outcome[object] = attempt(request, lambda session: work(session, actor))
+    zone = getattr(request.state, "time_zone", "UTC")
+
+    def run(session: Session) -> object:
+        if action is not None:
+            _refuse_stale(session, incident_id, action, zone)
+        return work(session, actor)
+
+    outcome: Outcome[object] = attempt(request, run)
     if not outcome.ok:
         return _page(request, incident_id, errors=outcome.errors, status=409)
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+def _refuse_stale(session: Session, incident_id: int, action: Action, zone: str) -> None:
+    incident = incidents.get(session, incident_id=incident_id)
+    if action in allowed_actions(Status(incident.status)):
+        return
+    entry = queries.last_status_change(session, incident_id=incident_id)
+    if entry is None:
+        return  # never moved: the transition's own refusal says why
+    status = incident.status.replace("_", " ")
+    when = local_time(entry.at, zone)
+    raise Conflict(f"Nothing changed: #{incident_id} is {status} now ({entry.summary} at {when}).")
 
 
 def _text(form: FormBody, name: str) -> str | None:
@@ -170,6 +194,7 @@ def acknowledge(request: Request, principal: UiViewer, incident_id: Id) -> Respo
         principal,
         incident_id,
         lambda s, a: transitions.acknowledge(s, incident_id=incident_id, actor=a, now=now),
+        action=Action.ACKNOWLEDGE,
     )
 
 
@@ -181,6 +206,7 @@ def resolve(request: Request, principal: UiViewer, incident_id: Id, form: FormBo
         principal,
         incident_id,
         lambda s, a: transitions.resolve(s, incident_id=incident_id, actor=a, now=now, note=note),
+        action=Action.RESOLVE,
     )
 
 
@@ -192,6 +218,7 @@ def hold(request: Request, principal: UiViewer, incident_id: Id, form: FormBody)
         principal,
         incident_id,
         lambda s, a: transitions.hold(s, incident_id=incident_id, actor=a, now=now, reason=reason),
+        action=Action.HOLD,
     )
 
 
@@ -203,6 +230,7 @@ def resume(request: Request, principal: UiViewer, incident_id: Id) -> Response:
         principal,
         incident_id,
         lambda s, a: transitions.resume(s, incident_id=incident_id, actor=a, now=now),
+        action=Action.RESUME,
     )
 
 
@@ -218,6 +246,7 @@ def reopen(request: Request, principal: UiViewer, incident_id: Id, form: FormBod
         lambda s, a: transitions.reopen(
             s, incident_id=incident_id, actor=a, now=now, reason=reason, window=window
         ),
+        action=Action.REOPEN,
     )
 
 
@@ -298,7 +327,7 @@ def add_task(request: Request, principal: UiViewer, incident_id: Id, form: FormB
     try:
         data = parse_form(TaskIn, form)
     except ValidationError as exc:
-        return _page(request, incident_id, errors=validation_messages(exc), status=422)
+        return _page(request, incident_id, errors=validation_messages(exc, request), status=422)
     return _act(
         request,
         principal,

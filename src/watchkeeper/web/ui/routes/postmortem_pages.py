@@ -158,7 +158,7 @@ def save(request: Request, principal: UiViewer, postmortem_id: Id, form: FormBod
     try:
         data = PostmortemUpdate.model_validate(fields)
     except ValidationError as exc:
-        return _page(request, postmortem_id, errors=validation_messages(exc), status=422)
+        return _page(request, postmortem_id, errors=validation_messages(exc, request), status=422)
     except ValueError as exc:
         return _page(request, postmortem_id, errors=[str(exc)], status=422)
     outcome = attempt(
@@ -189,7 +189,7 @@ def reviewers(request: Request, principal: UiViewer, postmortem_id: Id, form: Fo
     try:
         data = ReviewersIn.model_validate({"user_ids": form.getlist("user_ids")})
     except ValidationError as exc:
-        return _page(request, postmortem_id, errors=validation_messages(exc), status=422)
+        return _page(request, postmortem_id, errors=validation_messages(exc, request), status=422)
     return _run(
         request,
         postmortem_id,
@@ -285,7 +285,7 @@ def save_template(request: Request, _: UiAdmin, form: FormBody) -> Response:
         return render(
             request,
             "postmortems/template.html",
-            {"sections": lines, "is_default": False, "errors": validation_messages(exc)},
+            {"sections": lines, "is_default": False, "errors": validation_messages(exc, request)},
             status_code=422,
         )
     outcome = attempt(request, lambda s: postmortems.set_sections(s, data=data, now=now))

@@ -75,7 +75,7 @@ def create(request: Request, principal: UiViewer, form: FormBody) -> Response:
             }
         )
     except ValidationError as exc:
-        return _list(request, errors=validation_messages(exc), status=422)
+        return _list(request, errors=validation_messages(exc, request), status=422)
     outcome = attempt(request, lambda s: problems.create(s, data=data, actor=actor, now=now).id)
     if not outcome.ok:
         return _list(request, errors=outcome.errors, status=422)
@@ -132,7 +132,7 @@ def save(request: Request, principal: UiViewer, problem_id: Id, form: FormBody) 
     try:
         data = parse_form(ProblemUpdate, form)
     except ValidationError as exc:
-        return _page(request, problem_id, errors=validation_messages(exc), status=422)
+        return _page(request, problem_id, errors=validation_messages(exc, request), status=422)
     outcome = attempt(
         request,
         lambda s: problems.update(s, problem_id=problem_id, data=data, actor=actor, now=now),
@@ -149,7 +149,7 @@ def link(request: Request, principal: UiViewer, problem_id: Id, form: FormBody) 
     try:
         data = LinkIn.model_validate({"incident_ids": _numbers(form)})
     except ValidationError as exc:
-        return _page(request, problem_id, errors=validation_messages(exc), status=422)
+        return _page(request, problem_id, errors=validation_messages(exc, request), status=422)
     outcome = attempt(
         request, lambda s: problems.link(s, problem_id=problem_id, data=data, actor=actor, now=now)
     )

@@ -22,6 +22,7 @@ from watchkeeper.catalog.users.models import User
 from watchkeeper.catalog.users.schemas import Login
 from watchkeeper.core.errors import FieldError, Invalid, NotFound
 from watchkeeper.core.ids import Id
+from watchkeeper.core.validation import problems
 from watchkeeper.oncall.schedules import feeds, queries
 from watchkeeper.oncall.schedules import service as schedules
 from watchkeeper.oncall.schedules.gaps import gaps
@@ -37,10 +38,12 @@ from watchkeeper.oncall.schedules.schemas import (
     ScheduleUpdate,
 )
 from watchkeeper.oncall.schedules.wallclock import instant
+from watchkeeper.pipeline.escalation import queries as escalation_queries
+from watchkeeper.pipeline.escalation import service as escalation
 from watchkeeper.web.context import context_of
 from watchkeeper.web.deps import NO_STORE, FormBody, UiAdmin, UiResponder, UiViewer
-from watchkeeper.web.ui.routes.forms import attempt, submit, validation_messages
-from watchkeeper.web.ui.templating import render
+from watchkeeper.web.ui.routes.forms import attempt, called, submit, validation_messages
+from watchkeeper.web.ui.templating import render, saved
 
 router = APIRouter()
 TIMELINE = timedelta(days=14)
@@ -156,7 +159,8 @@ def _validated(model: type[M], fields: dict[str, Any]) -> M:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        raise Invalid("; ".join(validation_messages(exc))) from None
+        found = [FieldError(item.location, item.phrase) for item in problems(exc.errors())]
+        raise Invalid("; ".join(validation_messages(exc)), errors=found) from None
 
 
 @router.post("/schedules")
@@ -170,7 +174,7 @@ def create_schedule(request: Request, _: UiAdmin, form: FormBody) -> Response:
     outcome = submit(request, ScheduleForm, form, action)
     if not outcome.ok:
         return _list_page(request, errors=outcome.errors)
-    return RedirectResponse(f"/schedules/{outcome.value}", status_code=303)
+    return saved(f"/schedules/{outcome.value}", f"Schedule{called(form)} created")
 
 
 def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response:
@@ -192,6 +196,7 @@ def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response
         final = schedules.shifts(session, schedule_id=schedule_id, start=start, end=end)
         ahead = schedules.shifts(session, schedule_id=schedule_id, start=now, end=now + TIMELINE)
         return {
+            "used_by": escalation_queries.users_of_schedule(session, schedule_id=schedule_id),
             "gaps": gaps(ahead, now, now + TIMELINE),
             "schedule": shown,
             "people": people,
@@ -212,7 +217,7 @@ def _schedule_page(request: Request, schedule_id: int, **extra: Any) -> Response
         (now, now + TIMELINE)
     ]
     context |= _layer_context(context["schedule"], now)
-    status = 422 if extra.get("errors") else 200
+    status = extra.pop("status", 422) if extra.get("errors") else 200
     return render(request, "schedules/show.html", {**context, **extra}, status_code=status)
 
 
@@ -257,10 +262,10 @@ def update_schedule(request: Request, _: UiAdmin, schedule_id: Id, form: FormBod
 
 @router.post("/schedules/{schedule_id}/delete")
 def delete_schedule(request: Request, _: UiAdmin, schedule_id: Id) -> Response:
-    outcome = attempt(request, lambda s: schedules.delete_(s, schedule_id=schedule_id))
+    outcome = attempt(request, lambda s: escalation.delete_schedule(s, schedule_id=schedule_id))
     if not outcome.ok:
-        return _schedule_page(request, schedule_id, errors=outcome.errors)
-    return RedirectResponse("/schedules", status_code=303)
+        return _schedule_page(request, schedule_id, errors=outcome.errors, status=outcome.status)
+    return saved("/schedules", "Schedule deleted")
 
 
 def _user_ids(session: Session, logins: str, field: str) -> list[int]:
