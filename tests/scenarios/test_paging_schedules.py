@@ -172,7 +172,7 @@ def test_people_who_ask_are_told_once_when_their_shift_starts(p: Paging, h: Harn
     assert [sent.address for sent in h.channel.take()] == ["alice@example.com"]
 
 
-def test_a_schedule_deleted_under_a_running_escalation_reaches_nobody(
+def test_a_schedule_a_running_escalation_uses_cannot_be_deleted_and_still_pages(
     p: Paging, h: Harness
 ) -> None:
     h.clock.set(datetime(2026, 6, 1, 12, 0, tzinfo=UTC))
@@ -184,6 +184,7 @@ def test_a_schedule_deleted_under_a_running_escalation_reaches_nobody(
     p.alert("DiskFull")
     assert p.now() == [("bob", [1])]
     deleted = h.client.delete(f"/api/v1/schedules/{rota}", headers=bearer(h.admin))
-    assert deleted.status_code == 204, deleted.text
-    assert p.at(minutes=5) == []  # level 2's schedule is gone: unroutable, admins paged
-    assert len(p.timeline(1, "unroutable")) == 1
+    assert deleted.status_code == 409, deleted.text
+    assert "still used by escalation policy" in deleted.json()["detail"]
+    assert p.at(minutes=5) == [("alice", [1])]  # level 2 reaches the schedule's person
+    assert p.timeline(1, "unroutable") == []

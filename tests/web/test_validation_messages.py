@@ -74,7 +74,10 @@ def test_the_user_form_shows_the_time_zone_problem_once_in_plain_words(
     )
     assert page.status_code == 422
     assert "Time zone: unknown time zone; use an IANA name such as Europe/Paris" in page.text
-    assert page.text.count("unknown time zone") == 1
+    # once in the summary above the form, and once by its field, tied to it
+    assert page.text.count("unknown time zone") == 2
+    assert 'aria-describedby="time_zone-error"' in page.text
+    assert '<small id="time_zone-error" class="field-error">unknown time zone;' in page.text
     assert not INTERNALS.search(page.text)
 
 

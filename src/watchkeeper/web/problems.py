@@ -137,7 +137,7 @@ def _from_validation(request: Request, exc: Exception) -> Response:
         )
         bad = BadRequest(f"the request body is not valid JSON ({reason})".replace(" ()", ""))
         return _from_domain(request, bad)
-    if raw and all(_is_path_out_of_range(item) for item in raw):
+    if raw and any(_is_path_out_of_range(item) for item in raw):
         names = ", ".join(f"{item['loc'][1]} {item.get('input')}" for item in raw)
         return _from_domain(request, NotFound(f"nothing has {names}"))
     found = problems(raw)

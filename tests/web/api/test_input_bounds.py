@@ -127,7 +127,9 @@ def test_a_filter_too_large_for_the_database_is_422_naming_it(
             response = client.get(template, params={name: TOO_LARGE[0]}, headers=bearer(admin))
             tried += 1
             assert response.status_code == 422, (template, name, response.text)
-            assert response.json()["errors"][0]["location"] == f"query.{name}"
+            # a required parameter left out may be named too (a search without its words)
+            named = [error["location"] for error in response.json()["errors"]]
+            assert f"query.{name}" in named, (template, named)
     assert tried >= 10
 
 

@@ -31,7 +31,10 @@ from watchkeeper.pipeline.notify.models import ContactMethod, Notification
 from watchkeeper.pipeline.notify.render import IncidentCard, page_message, plain_message
 
 BATCH = 100
-LEASE = timedelta(minutes=5)
+# A message claimed by an engine that then died is sent by another once this passes: long
+# enough for any channel's timeouts (email 15 s per step, webhooks 10 s), short enough that
+# a crash delays the pages it had in hand by about a minute, not five.
+LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=15)
 LONGEST_RETRY = timedelta(minutes=15)

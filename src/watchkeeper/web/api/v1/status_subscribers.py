@@ -7,13 +7,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from watchkeeper.core.ids import Id
+from watchkeeper.core.ids import After, Id
 from watchkeeper.response.statuspage import service as pages
 from watchkeeper.response.subscriptions import service as subscriptions
 from watchkeeper.response.subscriptions.render import Links
 from watchkeeper.response.subscriptions.schemas import SubscribedOut, SubscribeIn, SubscriberOut
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import ApiAdmin, DbSession, Now
+from watchkeeper.web.deps import NO_STORE, ApiAdmin, DbSession, Now
 
 router = APIRouter(tags=["status pages"])
 SUBSCRIBERS = "/status-pages/{page_id}/subscribers"
@@ -26,7 +26,7 @@ def list_subscribers(
     page_id: Id,
     kind: Literal["email", "webhook"] | None = None,
     confirmed: bool | None = None,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: Annotated[After, Query()] = 0,
     limit: Annotated[int, Query(ge=1, le=subscriptions.LIST_LIMIT)] = 100,
 ) -> list[SubscriberOut]:
     pages.get_page(session, page_id=page_id)
@@ -50,7 +50,12 @@ def export_subscribers(_: ApiAdmin, session: DbSession, page_id: Id) -> Response
     )
 
 
-@router.post(SUBSCRIBERS, status_code=201, summary="Subscribe an address to a status page")
+@router.post(
+    SUBSCRIBERS,
+    status_code=201,
+    summary="Subscribe an address to a status page",
+    dependencies=[NO_STORE],
+)
 def add_subscriber(
     _: ApiAdmin, request: Request, session: DbSession, now: Now, page_id: Id, body: SubscribeIn
 ) -> SubscribedOut:

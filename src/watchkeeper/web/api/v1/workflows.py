@@ -22,7 +22,7 @@ from watchkeeper.response.workflows.schemas import (
     WorkflowUpdate,
 )
 from watchkeeper.web.context import context_of
-from watchkeeper.web.deps import ApiAdmin, ApiResponder, ApiViewer, DbSession, Now
+from watchkeeper.web.deps import NO_STORE, ApiAdmin, ApiResponder, ApiViewer, DbSession, Now
 
 router = APIRouter(tags=["workflows"])
 
@@ -40,6 +40,7 @@ def list_workflows(_: ApiViewer, session: DbSession) -> list[WorkflowOut]:
     "/workflows",
     status_code=201,
     summary="Create a workflow; the answer shows its webhook signing secret once",
+    dependencies=[NO_STORE],
 )
 def create_workflow(
     principal: ApiAdmin,
