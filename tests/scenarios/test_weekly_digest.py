@@ -13,6 +13,7 @@ import pytest
 from tests.factories import bearer, browser_login
 from tests.scenarios.harness import Harness
 from tests.scenarios.paging import Paging
+from watchkeeper.analytics.digest import cycle
 
 DIGEST = "/api/v1/me/weekly-digest"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -107,3 +108,18 @@ def test_the_account_page_turns_it_on_and_shows_the_preview(p: Paging) -> None:
     )
     assert saved.status_code == 303
     assert 'name="enabled" value="true" checked' in p.h.client.get("/account/weekly-digest").text
+
+
+def test_subscribers_whose_monday_has_not_come_do_not_hold_back_the_others(
+    p: Paging, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cycle, "BATCH", 2)  # a small batch, that the early ones would fill
+    people = [(p.person(f"west{n}"), "America/Los_Angeles") for n in range(3)]
+    people.append((p.person("berta"), "Europe/Berlin"))
+    for person, zone in people:
+        p.h.client.patch("/api/v1/me", json={"time_zone": zone}, headers=bearer(person))
+        p.h.client.put(DIGEST, json={"enabled": True}, headers=bearer(person))
+    # from Thursday 15 January 09:00 UTC to Monday 19th 08:10 UTC: 09:10 in Berlin, still
+    # Monday 00:10 in Los Angeles
+    p.h.clock.advance(timedelta(days=3, hours=23, minutes=10))
+    assert [to for to, _, _ in _digests(p)] == ["berta"]

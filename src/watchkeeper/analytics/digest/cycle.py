@@ -2,10 +2,10 @@
 their own zone.
 
 A run reads the subscribers not yet done for the latest week any zone is in (one query
-with their users), computes the installation's figures once per zone, reads their action
-items in one query, queues one reminder each through `notices` (low urgency, their own
-contact methods; the week in the key makes a repeat harmless) and stamps the week with
-one UPDATE.
+with their users; up to BATCH of those due are sent), computes the installation's
+figures once per zone, reads their action items in one query, queues one reminder each
+through `notices` (low urgency, their own contact methods; the week in the key makes a
+repeat harmless) and stamps the week with one UPDATE.
 """
 
 from __future__ import annotations
@@ -43,11 +43,14 @@ class WeeklyDigest:
                 ),
             )
             .order_by(DigestSubscription.user_id)
-            .limit(BATCH)
         ):
+            # Read all not yet done: those whose Monday 09:00 has not come must not crowd out
+            # the ones whose has; at most BATCH go out per run.
             found = weeks.last_week(now, ZoneInfo(user.time_zone))
             if found is not None and found[0] != subscription.last_week:
                 due.append((user, *found))
+                if len(due) == BATCH:
+                    break
         if not due:
             return 0
         return len(self._send(session, due, now))
