@@ -12,14 +12,14 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy.orm import Session
 
 from watchkeeper.core.clock import Clock
+from watchkeeper.engine.executors import InlineExecutor
 from watchkeeper.monitoring.checks import cycle
 from watchkeeper.monitoring.checks.decide import Answer
 from watchkeeper.monitoring.checks.probes.base import Job, Outcome
@@ -28,15 +28,6 @@ Probe = Callable[[Job], Outcome]
 # Checks due within this much of a run are taken by it and started on time by their
 # thread, so runs do not start up to a whole module interval late.
 LOOKAHEAD = timedelta(seconds=1)
-
-
-class InlineExecutor(Executor):
-    """Probes on the calling thread: for tests and one-shot commands."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 class Checks:

@@ -8,28 +8,19 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy.orm import Session
 
 from watchkeeper.db.sealing import Sealer, Unreadable
+from watchkeeper.engine.executors import InlineExecutor
 from watchkeeper.pipeline.notify.channels.base import Channel, Delivery
 from watchkeeper.response.outbox import service as outbox
 
 log = structlog.get_logger(__name__)
-
-
-class InlineExecutor(Executor):
-    """Delivers on the calling thread: for tests and one-shot commands."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 class CommsSend:

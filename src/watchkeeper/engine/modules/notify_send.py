@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter
 from sqlalchemy.orm import Session
 
 from watchkeeper.db.sealing import Sealer, Unreadable
+from watchkeeper.engine.executors import InlineExecutor
 from watchkeeper.pipeline.notify import send
 from watchkeeper.pipeline.notify.channels.base import Channel, Delivery
 from watchkeeper.pipeline.notify.links import Linker
@@ -27,15 +27,6 @@ UNREADABLE_METHOD = (
     "not sent: the contact method was sealed under another secret key "
     "(WATCHKEEPER_SECRET_KEY changed); add it again"
 )
-
-
-class InlineExecutor(Executor):
-    """Delivers on the calling thread: for tests and one-shot commands."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
 
 
 class NotifySend:
